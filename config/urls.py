@@ -1,0 +1,13 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "partnerdesk operator"
+admin.site.site_title = "partnerdesk operator"
+
+urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
+    path("accounts/", include("partnerdesk.accounts.urls")),
+    path("customers/", include("partnerdesk.customers.urls")),
+    path("admin/", admin.site.urls),
+]

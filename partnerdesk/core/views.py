@@ -1,0 +1,57 @@
+"""Mapping domain errors to pages, in one place for every view."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+
+from partnerdesk.core.actor import Actor
+from partnerdesk.core.errors import DomainError
+
+View = Callable[..., HttpResponseBase]
+
+
+def get_actor(request: HttpRequest) -> Actor:
+    return request.actor  # type: ignore[attr-defined,no-any-return]
+
+
+def partner_view(view: View) -> View:
+    """Signed-in partner users only; domain errors become readable error pages."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        if not get_actor(request).is_partner_actor:
+            return render(
+                request,
+                "error.html",
+                {
+                    "title": "No partner account",
+                    "message": "This sign-in does not belong to a partner. "
+                    "Operators work in the administration site.",
+                },
+                status=403,
+            )
+        try:
+            return view(request, *args, **kwargs)
+        except DomainError as error:
+            return render_error(request, error)
+
+    return wrapper
+
+
+def render_error(request: HttpRequest, error: DomainError) -> HttpResponse:
+    titles = {404: "Not found", 403: "Not allowed", 409: "Conflict"}
+    template = "partials/error_inline.html" if request.htmx else "error.html"  # type: ignore[attr-defined]
+    return render(
+        request,
+        template,
+        {"title": titles.get(error.status, "Cannot do that"), "message": error.message},
+        status=error.status,
+    )

@@ -14,6 +14,9 @@ from tests.factories import PartnerFactory, UserFactory
 def pytest_configure(config: pytest.Config) -> None:
     from django.conf import settings
 
+    # Tests hash with a fast hasher; tests/accounts asserts Argon2 is what production uses.
+    settings.PRODUCTION_PASSWORD_HASHERS = settings.PASSWORD_HASHERS
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     # Tests serve static files through the finders; no collectstatic manifest is needed.
     settings.STORAGES = {
         **settings.STORAGES,

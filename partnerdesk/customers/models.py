@@ -49,7 +49,16 @@ class CustomerQuerySet(models.QuerySet["Customer"]):
         if not actor.is_partner_actor:
             return self.none()
         qs = self.filter(partner_id=actor.partner_pk, unlinked_at__isnull=True)
-        if not actor.sees_all_customers:
+        if not actor.sees_all_customers and actor.credential_id is not None:
+            # An API credential below Super Admin sees the customers assigned to it.
+            from partnerdesk.accounts.models import CredentialAssignment
+
+            qs = qs.filter(
+                id__in=CredentialAssignment.objects.filter(
+                    credential_id=actor.credential_id, partner_id=actor.partner_pk
+                ).values("customer_id")
+            )
+        elif not actor.sees_all_customers:
             qs = qs.filter(
                 id__in=CustomerAssignment.objects.filter(
                     user_id=actor.user_pk, partner_id=actor.partner_pk

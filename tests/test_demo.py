@@ -1,0 +1,59 @@
+"""The demo data: created once, kept on a second run, every license state present."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from partnerdesk.accounts.models import User
+from partnerdesk.core.permissions import PartnerRole
+from partnerdesk.customers.models import Customer, CustomerGroup
+from partnerdesk.licensing.models import Category, License, Product
+from partnerdesk.licensing.status import State, license_status
+from partnerdesk.partners.models import Partner
+
+pytestmark = pytest.mark.django_db
+
+
+def test_demo_loads_once_and_prints_sign_ins():
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    first = Customer.objects.count()
+    assert 250 <= first <= 350
+    assert "northbridge-super" in out.getvalue() and "Demo-partnerdesk-2026" in out.getvalue()
+    again = io.StringIO()
+    call_command("demo", stdout=again)
+    assert Customer.objects.count() == first
+    assert "kept" in again.getvalue()
+
+
+def test_demo_has_two_partners_every_role_groups_and_every_state():
+    call_command("demo", "--quiet", stdout=io.StringIO())
+    msp, reseller = Partner.objects.order_by("-msp_flex")
+    assert msp.msp_flex and msp.msp_flex_connect
+    assert not reseller.msp_flex and not reseller.msp_flex_connect
+    for partner in (msp, reseller):
+        roles = set(User.objects.filter(partner=partner).values_list("partner_role", flat=True))
+        assert roles == {r.value for r in PartnerRole}
+    assert User.objects.filter(is_superuser=True, partner__isnull=True).exists()
+    assert CustomerGroup.objects.filter(partner=msp).count() >= 3
+    assert Product.objects.count() >= 8
+    assert set(Product.objects.values_list("category", flat=True)) == set(Category.values)
+    today = timezone.localdate()
+    states = {license_status(lic, today).state for lic in License.objects.all()}
+    assert {State.ACTIVE, State.EXPIRING, State.TRIAL, State.EXPIRED, State.REVOKED} <= states
+    ended = [lic.ends_on for lic in License.objects.filter(ends_on__lt=today, revoked_at=None)]
+    assert any((today - end).days < 60 for end in ended)
+    assert any((today - end).days > 60 for end in ended)
+    assert len(set(Customer.objects.values_list("data_region", flat=True))) >= 6
+    assert len(set(Customer.objects.values_list("country_code", flat=True))) >= 6
+
+
+def test_demo_bulk_customers_adds_the_requested_number():
+    call_command("demo", "--quiet", stdout=io.StringIO())
+    before = Customer.objects.count()
+    call_command("demo", "--quiet", "--customers", "1200", stdout=io.StringIO())
+    assert Customer.objects.count() == before + 1200

@@ -1,0 +1,138 @@
+"""S-1 and SPEC section 1: every URL, walked as every kind of actor.
+
+Denied cases answer exactly as a missing object would, leak nothing and change nothing."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from partnerdesk.core.permissions import PartnerRole
+from partnerdesk.customers.models import GroupMembership
+from tests.factories import CustomerFactory, GroupFactory, UserFactory, add_to_group, assign
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "Hidden Harbour Dental"
+
+
+@pytest.fixture
+def world(partner, other_partner, make_user):
+    hidden = CustomerFactory(partner=partner, show_as=SECRET, contact_email="secret@example.com")
+    visible = CustomerFactory(partner=partner, show_as="Assigned Alpine")
+    group = GroupFactory(partner=partner, name="Secret group")
+    add_to_group(hidden, group)
+    users = {role: make_user(partner, role) for role in PartnerRole}
+    for role in (PartnerRole.ADMIN, PartnerRole.HELP_DESK, PartnerRole.READ_ONLY):
+        assign(users[role], visible)
+    outsider = make_user(other_partner, PartnerRole.SUPER_ADMIN)
+    CustomerFactory(partner=other_partner, show_as="Outsider Own")
+    return {
+        "hidden": hidden,
+        "visible": visible,
+        "group": group,
+        "users": users,
+        "outsider": outsider,
+    }
+
+
+def object_urls(customer, group) -> list[tuple[str, str]]:
+    return [
+        ("get", reverse("customers:detail", args=[customer.uuid])),
+        ("get", reverse("customers:contact", args=[customer.uuid])),
+        ("post", reverse("customers:group_add", args=[customer.uuid])),
+        ("post", reverse("customers:group_remove", args=[customer.uuid, group.id])),
+    ]
+
+
+def login(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_anonymous_users_are_sent_to_sign_in(world):
+    client = Client()
+    urls = [
+        ("get", reverse("customers:list")),
+        ("get", reverse("customers:export")),
+        *object_urls(world["hidden"], world["group"]),
+    ]
+    for method, url in urls:
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")), url
+    assert GroupMembership.objects.count() == 1
+
+
+def test_another_partners_user_sees_nothing_of_this_partner(world):
+    client = login(world["outsider"])
+    listing = client.get(reverse("customers:list")).content.decode()
+    export = b"".join(client.get(reverse("customers:export")).streaming_content).decode()
+    search = client.get(reverse("customers:list"), {"q": "harbour"}).content.decode()
+    for body in (listing, export, search):
+        assert SECRET not in body and "Secret group" not in body
+    assert "Outsider Own" in listing
+    missing = CustomerFactory.build()  # a well-formed id that exists nowhere
+    for method, url in object_urls(world["hidden"], world["group"]):
+        foreign = getattr(client, method)(url, {"group": world["group"].id})
+        absent = getattr(client, method)(url.replace(str(world["hidden"].uuid), str(missing.uuid)))
+        assert foreign.status_code == absent.status_code == 404, url
+        assert SECRET not in foreign.content.decode()
+    assert GroupMembership.objects.count() == 1
+
+
+def test_guessed_and_malformed_ids_are_not_found(world):
+    client = login(world["users"][PartnerRole.SUPER_ADMIN])
+    for bad in (str(uuid.uuid4()), "1", "not-a-uuid", str(world["hidden"].id)):
+        assert client.get(reverse("customers:detail", args=[bad])).status_code == 404
+
+
+@pytest.mark.parametrize("role", [PartnerRole.ADMIN, PartnerRole.HELP_DESK, PartnerRole.READ_ONLY])
+def test_roles_below_super_admin_see_only_assigned_customers(world, role):
+    client = login(world["users"][role])
+    listing = client.get(reverse("customers:list")).content.decode()
+    export = b"".join(client.get(reverse("customers:export")).streaming_content).decode()
+    for body in (listing, export):
+        assert "Assigned Alpine" in body
+        assert SECRET not in body
+    for method, url in object_urls(world["hidden"], world["group"]):
+        assert getattr(client, method)(url).status_code == 404, url
+    assert client.get(reverse("customers:detail", args=[world["visible"].uuid])).status_code == 200
+    assert GroupMembership.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [PartnerRole.SUPER_ADMIN, PartnerRole.BUSINESS_ADMIN])
+def test_super_and_business_admins_see_every_customer(world, role):
+    body = login(world["users"][role]).get(reverse("customers:list")).content.decode()
+    assert SECRET in body and "Assigned Alpine" in body
+
+
+def test_read_only_user_cannot_change_group_membership(world):
+    user = world["users"][PartnerRole.READ_ONLY]
+    client = login(user)
+    visible, group = world["visible"], world["group"]
+    assert (
+        client.post(
+            reverse("customers:group_add", args=[visible.uuid]), {"group": group.id}
+        ).status_code
+        == 403
+    )
+    add_to_group(visible, group)
+    assert (
+        client.post(reverse("customers:group_remove", args=[visible.uuid, group.id])).status_code
+        == 403
+    )
+    assert GroupMembership.objects.filter(customer=visible).count() == 1
+
+
+def test_operator_without_partner_reaches_no_customer(world):
+    operator = UserFactory(partner=None, partner_role="", is_staff=True, is_superuser=True)
+    client = login(operator)
+    response = client.get(reverse("customers:list"))
+    assert response.status_code == 403
+    assert SECRET not in response.content.decode()
+    assert client.get(reverse("customers:detail", args=[world["hidden"].uuid])).status_code == 403

@@ -15,6 +15,12 @@
   });
 
   document.body.addEventListener("htmx:afterSwap", function (event) {
+    // A new table is not read out whole: only its count is announced, through a status region.
+    if (event.detail.target && event.detail.target.id === "customer-results") {
+      var status = document.getElementById("results-status");
+      var count = document.getElementById("result-count");
+      if (status) { status.textContent = count ? count.textContent.replace(/\s+/g, " ").trim() : ""; }
+    }
     if (event.detail.target && event.detail.target.id === "popup-body") {
       var d = dialog();
       if (d && !d.open) { d.showModal(); }

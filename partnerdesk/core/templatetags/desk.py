@@ -51,7 +51,12 @@ def status_pill(status: Status, today: dt.date, compact: bool = False) -> dict[s
     elif state is State.EXPIRING and status.ends_on:
         text = f"Expires {relative_days(status.ends_on, today)}"
     elif state is State.EXPIRED and status.ends_on:
-        text = f"Expired {exact}"
+        short = (
+            f"{status.ends_on:%d %b}"
+            if status.ends_on.year == today.year
+            else (f"{status.ends_on:%b %Y}")
+        )
+        text = f"Expired {short}" if compact else f"Expired {exact}"
     elif state is State.NONE and status.starts_on:
         text = f"Starts {status.starts_on:%d %b %Y}"
     elif state is State.NONE:

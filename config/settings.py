@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "partnerdesk.partners",
     "partnerdesk.customers",
     "partnerdesk.licensing",
+    "partnerdesk.audit",
 ]
 
 MIDDLEWARE = [

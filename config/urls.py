@@ -9,5 +9,6 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
     path("accounts/", include("partnerdesk.accounts.urls")),
     path("customers/", include("partnerdesk.customers.urls")),
+    path("audit/", include("partnerdesk.audit.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -1,10 +1,11 @@
-"""Writes to customers and their groups. Each checks permission, validates, and changes data
-inside one transaction."""
+"""Writes to customers and their groups. Each checks permission, validates, changes data inside
+one transaction and records the change in the audit log."""
 
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
 
+from partnerdesk.audit.services import audit_record
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import Conflict
 from partnerdesk.core.permissions import Action
@@ -18,9 +19,19 @@ def customer_group_add(*, actor: Actor, customer_id: str, group_id: int | str) -
     group: CustomerGroup = group_for(actor, group_id)
     try:
         with transaction.atomic():
-            return GroupMembership.objects.create(
+            membership = GroupMembership.objects.create(
                 partner_id=customer.partner_id, group=group, customer=customer
             )
+            audit_record(
+                actor=actor,
+                action="group.member_added",
+                target=group,
+                label=f"{customer.show_as} → {group.name}",
+                customer_id=customer.id,
+                before={"member": False},
+                after={"member": True, "group": group.name},
+            )
+            return membership
     except IntegrityError:
         raise Conflict(
             f"{customer.show_as} is already in the group {group.name}.", code="alreadyMember"
@@ -33,5 +44,15 @@ def customer_group_remove(*, actor: Actor, customer_id: str, group_id: int | str
     group = group_for(actor, group_id)
     with transaction.atomic():
         deleted, _ = GroupMembership.objects.filter(group=group, customer=customer).delete()
+        if deleted:
+            audit_record(
+                actor=actor,
+                action="group.member_removed",
+                target=group,
+                label=f"{customer.show_as} ← {group.name}",
+                customer_id=customer.id,
+                before={"member": True, "group": group.name},
+                after={"member": False},
+            )
     if not deleted:
         raise Conflict(f"{customer.show_as} is not in the group {group.name}.", code="notMember")

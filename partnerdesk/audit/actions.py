@@ -1,0 +1,24 @@
+"""Every kind of change the audit log knows, with the label the log page shows."""
+
+from __future__ import annotations
+
+ACTION_LABELS: dict[str, str] = {
+    "group.created": "Group created",
+    "group.renamed": "Group changed",
+    "group.deleted": "Group deleted",
+    "group.member_added": "Customer added to group",
+    "group.member_removed": "Customer removed from group",
+    "license_key.applied": "License key applied",
+    "license_key.issued": "License keys issued",
+    "license_key.revoked": "License key revoked",
+    "customer.unlinked": "Customer unlinked",
+    "customer.unlink_scheduled": "Unlink scheduled",
+    "customer.unlink_cancelled": "Scheduled unlink cancelled",
+    "customer.created": "Customer created",
+    "api_credential.created": "API credential created",
+    "api_credential.revoked": "API credential revoked",
+}
+
+
+def action_label(action: str) -> str:
+    return ACTION_LABELS.get(action, action)

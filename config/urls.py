@@ -10,5 +10,6 @@ urlpatterns = [
     path("accounts/", include("partnerdesk.accounts.urls")),
     path("customers/", include("partnerdesk.customers.urls")),
     path("audit/", include("partnerdesk.audit.urls")),
+    path("groups/", include("partnerdesk.customers.group_urls")),
     path("admin/", admin.site.urls),
 ]

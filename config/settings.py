@@ -66,6 +66,9 @@ INSTALLED_APPS = [
     "partnerdesk.customers",
     "partnerdesk.licensing",
     "partnerdesk.audit",
+    "partnerdesk.compat",
+    # django-ninja in INSTALLED_APPS serves the API docs' assets from our static files, no CDN.
+    "ninja",
 ]
 
 MIDDLEWARE = [
@@ -149,6 +152,10 @@ if os.environ.get("REDIS_URL"):
 # Sign-in throttling (S-4): failed attempts per username and per address in a sliding window.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("PARTNERDESK_LOGIN_FAILURE_LIMIT", "10"))
 LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("PARTNERDESK_LOGIN_FAILURE_WINDOW", "600"))
+
+# API rate limits per credential (A-6): requests per fixed window of seconds.
+API_RATE_LIMIT = int(os.environ.get("PARTNERDESK_API_RATE_LIMIT", "600"))
+API_RATE_WINDOW_SECONDS = int(os.environ.get("PARTNERDESK_API_RATE_WINDOW", "60"))
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"

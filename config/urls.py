@@ -2,6 +2,8 @@ from django.contrib import admin
 from django.urls import include, path
 from django.views.generic import RedirectView
 
+from config.api import api
+
 admin.site.site_header = "partnerdesk operator"
 admin.site.site_title = "partnerdesk operator"
 
@@ -12,4 +14,5 @@ urlpatterns = [
     path("audit/", include("partnerdesk.audit.urls")),
     path("groups/", include("partnerdesk.customers.group_urls")),
     path("admin/", admin.site.urls),
+    path("", api.urls),
 ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -34,3 +35,81 @@ class User(AbstractUser):
     @property
     def role(self) -> PartnerRole | None:
         return PartnerRole(self.partner_role) if self.partner_role else None
+
+
+class APICredential(models.Model):
+    """A partner's API client (A-5): a client id, a hashed secret and one partner role."""
+
+    partner = models.ForeignKey(
+        "partners.Partner", on_delete=models.CASCADE, related_name="api_credentials"
+    )
+    name = models.CharField(max_length=100)
+    role = models.CharField(max_length=20, choices=ROLE_CHOICES)
+    client_id = models.CharField(max_length=64, unique=True, editable=False)
+    # SHA-256 of a 256-bit random secret: a slow hash adds nothing against guessing such a
+    # secret, and keeps the token endpoint fast.
+    secret_hash = models.CharField(max_length=64, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in PartnerRole]),
+                name="api_credential_role_valid",
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="api_credential_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.client_id})"
+
+    @property
+    def partner_role(self) -> PartnerRole:
+        return PartnerRole(self.role)
+
+    @property
+    def is_active(self) -> bool:
+        return self.revoked_at is None
+
+
+class APIToken(models.Model):
+    """A bearer token issued to a credential; only its SHA-256 is stored."""
+
+    credential = models.ForeignKey(APICredential, on_delete=models.CASCADE, related_name="tokens")
+    token_hash = models.CharField(max_length=64, unique=True)
+    refresh_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    refresh_expires_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index("credential", "expires_at", name="api_token_by_credential")]
+
+    def __str__(self) -> str:
+        return f"token of {self.credential_id} until {self.expires_at:%Y-%m-%d %H:%M}"
+
+
+class CredentialAssignment(models.Model):
+    """A customer assigned to an API credential below Super Admin, which then sees it."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    credential = models.ForeignKey(
+        APICredential, on_delete=models.CASCADE, related_name="assignments"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="credential_assignments"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("credential", "customer", name="credential_assignment_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} assigned to credential {self.credential_id}"

@@ -17,6 +17,8 @@ ACTION_LABELS: dict[str, str] = {
     "customer.created": "Customer created",
     "api_credential.created": "API credential created",
     "api_credential.revoked": "API credential revoked",
+    "api_credential.customer_assigned": "Customer assigned to API credential",
+    "api_credential.customer_unassigned": "Customer unassigned from API credential",
 }
 
 

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
+from partnerdesk.accounts.demo import ensure_demo_credentials
 from partnerdesk.core import demo_data
 from partnerdesk.partners.models import Partner
 
@@ -45,8 +46,12 @@ class Command(BaseCommand):
             raise CommandError("--customers must be zero or more.")
         if options["customers"]:
             self._bulk(options["partner"], options["customers"], not options["no_licenses"])
+        api_credentials = ensure_demo_credentials()
         if not options["quiet"]:
             self._print_sign_ins()
+            self.stdout.write("\nDemo API credentials (client id, client secret; see docs/api.md):")
+            for who, client_id, secret in api_credentials:
+                self.stdout.write(f"  {who:<52} {client_id:<24} {secret}")
 
     def _bulk(self, partner_ref: str, count: int, with_licenses: bool) -> None:
         partner = (

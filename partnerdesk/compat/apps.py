@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CompatConfig(AppConfig):
+    name = "partnerdesk.compat"
+    label = "compat"

@@ -32,9 +32,12 @@ run: $(VENV)/.base-installed
 	$(BIN)/python manage.py createcachetable
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	$(BIN)/python manage.py demo
+	$(BIN)/python manage.py schedule_daily
 	@echo ""
-	@echo "partnerdesk is starting on http://$(HOST):$(PORT)/ (Ctrl-C stops it)"
-	$(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
+	@echo "partnerdesk is starting on http://$(HOST):$(PORT)/ with its background worker (Ctrl-C stops both)"
+	@$(BIN)/python manage.py db_worker --no-reload --verbosity 0 & worker=$$!; \
+	  trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	  $(BIN)/gunicorn config.wsgi --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --log-level warning
 
 test: $(VENV)/.dev-installed browser-deps
 	$(BIN)/ruff check .

@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "django_htmx",
+    "django_tasks",
+    "django_tasks_db",
     "partnerdesk.core",
     "partnerdesk.accounts",
     "partnerdesk.partners",
@@ -157,6 +159,10 @@ LOGIN_FAILURE_WINDOW_SECONDS = int(os.environ.get("PARTNERDESK_LOGIN_FAILURE_WIN
 API_RATE_LIMIT = int(os.environ.get("PARTNERDESK_API_RATE_LIMIT", "600"))
 API_RATE_WINDOW_SECONDS = int(os.environ.get("PARTNERDESK_API_RATE_WINDOW", "60"))
 
+# Background work (django-tasks with the database backend): `python manage.py db_worker` runs
+# it; several workers may run at once (rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
 USE_I18N = True
@@ -164,6 +170,7 @@ USE_TZ = True
 
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT.mkdir(exist_ok=True)  # whitenoise warns at start-up when it is missing
 STATICFILES_DIRS = [BASE_DIR / "partnerdesk" / "static"]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

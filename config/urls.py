@@ -11,6 +11,7 @@ urlpatterns = [
     path("", RedirectView.as_view(pattern_name="customers:list", permanent=False)),
     path("accounts/", include("partnerdesk.accounts.urls")),
     path("customers/", include("partnerdesk.customers.urls")),
+    path("licenses/", include("partnerdesk.licensing.urls")),
     path("audit/", include("partnerdesk.audit.urls")),
     path("groups/", include("partnerdesk.customers.group_urls")),
     path("admin/", admin.site.urls),

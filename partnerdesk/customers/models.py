@@ -207,3 +207,40 @@ class CustomerAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} assigned to {self.user_id}"
+
+
+class UnlinkStatus(models.TextChoices):
+    SCHEDULED = "scheduled", "Scheduled"
+    CANCELLED = "cancelled", "Cancelled"
+    DONE = "done", "Done"
+
+
+class ScheduledUnlink(models.Model):
+    """A usage customer's unlink, due on the first day of a month (U-3)."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.PROTECT, related_name="+")
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="unlinks")
+    due_on = models.DateField()
+    status = models.CharField(
+        max_length=9, choices=UnlinkStatus.choices, default=UnlinkStatus.SCHEDULED
+    )
+    requested_by = models.CharField(max_length=200)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "customer",
+                condition=Q(status="scheduled"),
+                name="one_scheduled_unlink_per_customer",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["scheduled", "cancelled", "done"]),
+                name="unlink_status_valid",
+            ),
+        ]
+        indexes = [models.Index("status", "due_on", name="unlink_due")]
+
+    def __str__(self) -> str:
+        return f"unlink of {self.customer_id} on {self.due_on}"

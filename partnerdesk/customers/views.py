@@ -26,6 +26,7 @@ from partnerdesk.customers.selectors import (
     parse_filters,
     partner_groups,
 )
+from partnerdesk.customers.unlink import scheduled_unlinks_for
 from partnerdesk.licensing.models import Category
 from partnerdesk.licensing.status import State
 
@@ -40,7 +41,10 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     except ValidationFailed as exc:
         error, filters = exc.message, CustomerFilters()
     page = customer_page(actor, filters)
+    can_unlink = actor.can(Action.UNLINK_CUSTOMERS)
     context = {
+        "can_unlink": can_unlink,
+        "unlinks": scheduled_unlinks_for([r.customer.id for r in page.rows]) if can_unlink else {},
         "filters": filters,
         "result": page,
         "error": error,
@@ -85,6 +89,8 @@ def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
         "today": timezone.localdate(),
         "categories": Category.choices,
         "can_manage_groups": can_manage,
+        "can_unlink": actor.can(Action.UNLINK_CUSTOMERS),
+        "unlink_due": scheduled_unlinks_for([customer.id]).get(customer.id),
         "other_groups": [g for g in partner_groups(actor) if g.id not in member_ids]
         if can_manage
         else [],

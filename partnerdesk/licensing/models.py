@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -64,6 +65,16 @@ class License(models.Model):
         "LicenseKey", on_delete=models.PROTECT, null=True, blank=True, related_name="license"
     )
     source_order = models.CharField(max_length=60, blank=True)
+    # L-3: the terms accepted when a key was applied, and who applied it.
+    terms_version = models.CharField(max_length=20, blank=True)
+    terms_accepted_at = models.DateTimeField(null=True, blank=True)
+    applied_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

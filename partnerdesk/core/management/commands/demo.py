@@ -11,6 +11,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partnerdesk.accounts.demo import ensure_demo_credentials
 from partnerdesk.core import demo_data
+from partnerdesk.licensing.demo import print_demo_keys
 from partnerdesk.partners.models import Partner
 
 
@@ -52,6 +53,7 @@ class Command(BaseCommand):
             self.stdout.write("\nDemo API credentials (client id, client secret; see docs/api.md):")
             for who, client_id, secret in api_credentials:
                 self.stdout.write(f"  {who:<52} {client_id:<24} {secret}")
+            print_demo_keys(self.stdout)
 
     def _bulk(self, partner_ref: str, count: int, with_licenses: bool) -> None:
         partner = (

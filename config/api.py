@@ -15,12 +15,14 @@ from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from partnerdesk.audit.api import router as audit_router
 from partnerdesk.compat.api import licenses_router, partner_router, token_router, whoami_router
 from partnerdesk.compat.auth import BearerToken
 from partnerdesk.compat.errors import error_response
 from partnerdesk.compat.ratelimit import rate_limited
 from partnerdesk.core.errors import DomainError
 from partnerdesk.customers.api import router as customers_router
+from partnerdesk.licensing.api import router as licensing_router
 
 logger = logging.getLogger(__name__)
 
@@ -115,11 +117,17 @@ api.add_router("/whoami/v1", whoami_router)
 api.add_router("/partner/v1", partner_router)
 api.add_router("/licenses/v1", licenses_router)
 api.add_router("/partnerdesk/v1", customers_router)
+api.add_router("/partnerdesk/v1", licensing_router)
+api.add_router("/partnerdesk/v1", audit_router)
 
 
 @api.exception_handler(DomainError)
 def domain_error(request: HttpRequest, exc: DomainError) -> HttpResponse:
-    return error_response(request, exc.status, exc.code, exc.message)
+    response = error_response(request, exc.status, exc.code, exc.message)
+    retry_after = getattr(exc, "retry_after", None)
+    if retry_after:
+        response["Retry-After"] = str(retry_after)
+    return response
 
 
 @api.exception_handler(ValidationError)

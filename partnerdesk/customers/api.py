@@ -338,3 +338,135 @@ def customer_group_remove(
         raise NotFound("No such group.")
     services.customer_group_remove(actor=actor, customer_id=customer_id, group_id=group_id)
     return Status(204, None)
+
+
+class GroupIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"name": "Healthcare", "description": "Clinics"}},
+    )
+
+    name: str = Field(
+        ..., min_length=1, max_length=80, pattern=r"^[^\x00-\x1f]*[^\x00-\x20][^\x00-\x1f]*$"
+    )
+    description: str = Field("", max_length=300)
+
+
+@router.post(
+    "/groups",
+    response={201: Group, **errors(400, 403, 409)},
+    summary="Create a customer group",
+)
+def group_create(request: HttpRequest, body: GroupIn, x_partner_id: str = PARTNER_HEADER) -> Any:
+    """D-2 (Super Admin credentials only): names are unique per partner in any case."""
+    actor = api_actor(request)
+    require_partner(actor, x_partner_id)
+    g = services.customer_group_create(actor=actor, name=body.name, description=body.description)
+    return Status(201, {"id": g.id, "name": g.name, "description": g.description})
+
+
+@router.put(
+    "/groups/{group_id}",
+    response={200: Group, **errors(400, 403, 404, 409)},
+    summary="Rename a customer group or change its description",
+)
+def group_update(
+    request: HttpRequest, group_id: int, body: GroupIn, x_partner_id: str = PARTNER_HEADER
+) -> Any:
+    actor = api_actor(request)
+    require_partner(actor, x_partner_id)
+    if not 1 <= group_id <= 2**31 - 1:
+        raise NotFound("No such group.")
+    g = services.customer_group_update(
+        actor=actor, group_id=group_id, name=body.name, description=body.description
+    )
+    return {"id": g.id, "name": g.name, "description": g.description}
+
+
+@router.delete(
+    "/groups/{group_id}",
+    response={204: None, **errors(400, 403, 404)},
+    summary="Delete a customer group (its customers stay)",
+)
+def group_delete(request: HttpRequest, group_id: int, x_partner_id: str = PARTNER_HEADER) -> Any:
+    actor = api_actor(request)
+    require_partner(actor, x_partner_id)
+    if not 1 <= group_id <= 2**31 - 1:
+        raise NotFound("No such group.")
+    services.customer_group_delete(actor=actor, group_id=group_id)
+    return Status(204, None)
+
+
+class UnlinkIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={
+            "example": {"customerIds": ["5b0fbd8e-3d6e-4c5a-9a57-5d7c1f0e2a11"], "confirm": True}
+        },
+    )
+
+    customerIds: list[str] = Field(..., min_length=1, max_length=100)
+    confirm: bool = Field(
+        ..., description="Must be true: “Yes, make unlinking effective immediately” (U-4)."
+    )
+
+
+class UnlinkOutcomeOut(Schema):
+    id: str
+    showAs: str
+    result: Literal["done", "scheduled", "refused"]
+    message: str
+    date: dt.date | None = Field(
+        None, description="When scheduled: the unlink day; when refused: first possible day."
+    )
+
+
+class UnlinkOut(Schema):
+    items: list[UnlinkOutcomeOut]
+
+
+@router.post(
+    "/unlinks",
+    response={200: UnlinkOut, **errors(400, 403, 409)},
+    summary="Unlink customers",
+)
+def customers_unlink(
+    request: HttpRequest, body: UnlinkIn, x_partner_id: str = PARTNER_HEADER
+) -> Any:
+    """U-1..U-4 (Super Admin credentials only): one result per customer found (done, scheduled
+    for the first day of next month for monthly usage customers, or refused with the reason).
+    Ids the credential cannot see are left out, as missing ones are."""
+    from partnerdesk.customers.unlink import customer_unlink
+
+    actor = api_actor(request)
+    require_partner(actor, x_partner_id)
+    outcomes = customer_unlink(actor=actor, customer_ids=body.customerIds, confirmed=body.confirm)
+    return {
+        "items": [
+            {
+                "id": str(o.customer.uuid),
+                "showAs": o.customer.show_as,
+                "result": o.result,
+                "message": o.message,
+                "date": o.on,
+            }
+            for o in outcomes
+        ]
+    }
+
+
+@router.delete(
+    "/customers/{customer_id}/scheduled-unlink",
+    response={204: None, **errors(400, 403, 404, 409)},
+    summary="Cancel a scheduled unlink",
+)
+def scheduled_unlink_cancel(
+    request: HttpRequest, customer_id: str, x_partner_id: str = PARTNER_HEADER
+) -> Any:
+    """U-3: a monthly usage customer's unlink can be cancelled until it is carried out."""
+    from partnerdesk.customers.unlink import scheduled_unlink_cancel as cancel
+
+    actor = api_actor(request)
+    require_partner(actor, x_partner_id)
+    cancel(actor=actor, customer_id=customer_id)
+    return Status(204, None)

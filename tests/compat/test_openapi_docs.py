@@ -23,6 +23,13 @@ ROUTES = {
     ("get", "/partnerdesk/v1/groups"),
     ("post", "/partnerdesk/v1/customers/{customer_id}/groups"),
     ("delete", "/partnerdesk/v1/customers/{customer_id}/groups/{group_id}"),
+    ("post", "/partnerdesk/v1/groups"),
+    ("put", "/partnerdesk/v1/groups/{group_id}"),
+    ("delete", "/partnerdesk/v1/groups/{group_id}"),
+    ("post", "/partnerdesk/v1/unlinks"),
+    ("delete", "/partnerdesk/v1/customers/{customer_id}/scheduled-unlink"),
+    ("post", "/partnerdesk/v1/customers/{customer_id}/license-keys"),
+    ("get", "/partnerdesk/v1/audit-events"),
 }
 
 

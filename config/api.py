@@ -135,7 +135,12 @@ def validation_error(request: HttpRequest, exc: ValidationError) -> HttpResponse
     problems = []
     for err in exc.errors[:5]:
         where = ".".join(str(p) for p in err.get("loc", ()) if p not in ("body", "query"))
-        problems.append(f"{where}: {err.get('msg', 'invalid')}" if where else err.get("msg", ""))
+        msg = err.get("msg", "invalid")
+        if err.get("type") == "string_pattern_mismatch":
+            msg = (
+                "is blank or contains characters that are not allowed (such as control characters)"
+            )
+        problems.append(f"{where}: {msg}" if where else msg)
     message = "Invalid request. " + "; ".join(problems) if problems else "Invalid request."
     return error_response(request, 400, "badRequest", message)
 

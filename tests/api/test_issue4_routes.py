@@ -70,7 +70,10 @@ def test_d2_groups_are_created_renamed_and_deleted_through_the_api(partner, make
 def test_d2_empty_group_name_is_refused_with_a_message(partner, make_api_user):
     response = send(make_api_user(partner), "post", "/partnerdesk/v1/groups", {"name": "  "})
     assert response.status_code == 400
-    assert "Enter a name for the group." in response.json()["message"]
+    assert (
+        "name: is blank or contains characters that are not allowed" in (response.json()["message"])
+    )
+    assert not CustomerGroup.objects.exists()
 
 
 @pytest.mark.parametrize("role", [PartnerRole.ADMIN, PartnerRole.READ_ONLY])

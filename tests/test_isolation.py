@@ -136,3 +136,67 @@ def test_operator_without_partner_reaches_no_customer(world):
     assert response.status_code == 403
     assert SECRET not in response.content.decode()
     assert client.get(reverse("customers:detail", args=[world["hidden"].uuid])).status_code == 403
+
+
+# -- the pages added with licensing, groups, unlinking, audit and API credentials ----------
+
+
+def customer_action_urls(customer) -> list[tuple[str, str]]:
+    return [
+        ("get", reverse("licensing:apply", args=[customer.uuid])),
+        ("post", reverse("licensing:apply", args=[customer.uuid])),
+        ("post", reverse("customers:unlink_cancel", args=[customer.uuid])),
+    ]
+
+
+def test_s1_new_customer_urls_answer_not_found_to_another_partner(world):
+    client = login(world["outsider"])
+    for method, url in customer_action_urls(world["hidden"]):
+        response = getattr(client, method)(url, {"key": "X", "customer": str(world["hidden"].uuid)})
+        assert response.status_code == 404, url
+        assert SECRET not in response.content.decode()
+    for url in (
+        reverse("groups:edit", args=[world["group"].id]),
+        reverse("groups:delete", args=[world["group"].id]),
+    ):
+        assert client.get(url).status_code == 404
+    unlink = client.post(
+        reverse("customers:unlink"),
+        {"customer": [str(world["hidden"].uuid)], "step": "confirm", "confirmed": "yes"},
+    )
+    assert SECRET not in unlink.content.decode()
+    world["hidden"].refresh_from_db()
+    assert world["hidden"].unlinked_at is None
+    assert GroupMembership.objects.count() == 1
+
+
+@pytest.mark.parametrize("role", [PartnerRole.ADMIN, PartnerRole.HELP_DESK, PartnerRole.READ_ONLY])
+def test_s1_new_customer_urls_hide_unassigned_customers(world, role):
+    client = login(world["users"][role])
+    for method, url in customer_action_urls(world["hidden"]):
+        assert getattr(client, method)(url).status_code == 404, url
+
+
+@pytest.mark.parametrize(
+    ("url_name", "allowed"),
+    [
+        ("groups:list", {PartnerRole.SUPER_ADMIN}),
+        ("audit:list", {PartnerRole.SUPER_ADMIN, PartnerRole.ADMIN, PartnerRole.BUSINESS_ADMIN}),
+        ("audit:export", {PartnerRole.SUPER_ADMIN, PartnerRole.ADMIN, PartnerRole.BUSINESS_ADMIN}),
+        ("accounts:credentials", {PartnerRole.SUPER_ADMIN}),
+    ],
+)
+def test_section1_partner_pages_follow_the_role_table(world, url_name, allowed):
+    for role in PartnerRole:
+        status = login(world["users"][role]).get(reverse(url_name)).status_code
+        assert (status == 200) == (role in allowed), (url_name, role, status)
+        assert status in (200, 403)
+
+
+@pytest.mark.parametrize(
+    "url_name", ["groups:list", "audit:list", "audit:export", "accounts:credentials"]
+)
+def test_anonymous_users_are_sent_to_sign_in_from_partner_pages(url_name):
+    response = Client().get(reverse(url_name))
+    assert response.status_code == 302
+    assert response["Location"].startswith(reverse("accounts:login"))

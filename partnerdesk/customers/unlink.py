@@ -39,7 +39,7 @@ def _blocker(customer: Customer, today: dt.date) -> UnlinkOutcome | None:
     if customer.billing_type == BillingType.TRIAL and not any(
         lic.license_type == LicenseType.TERM for lic in licenses
     ):
-        return None  # a free trial account with no term license
+        return None  # a free trial account with no term license (U-1)
     latest_possible: dt.date | None = None
     for lic in licenses:
         if lic.revoked_at is not None:
@@ -75,7 +75,11 @@ def unlink_preview(customer: Customer, today: dt.date) -> UnlinkOutcome:
         return UnlinkOutcome(
             customer, "scheduled", f"Monthly usage customer: unlinked on {due:%d %b %Y}.", on=due
         )
-    return UnlinkOutcome(customer, "done", "Unlinked now.")
+    if customer.billing_type == BillingType.TRIAL:
+        return UnlinkOutcome(customer, "done", "A free trial account without a term license.")
+    return UnlinkOutcome(
+        customer, "done", "Every license is revoked or expired for 60 days or more."
+    )
 
 
 def _unlink_now(actor: Actor, customer: Customer, *, action: str = "customer.unlinked") -> None:

@@ -52,3 +52,4 @@ lint: $(VENV)/.dev-installed
 
 bench: $(VENV)/.dev-installed
 	$(BIN)/python bench/customers.py
+	$(BIN)/python bench/billing.py

@@ -16,10 +16,13 @@ from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 from partnerdesk.audit.api import router as audit_router
+from partnerdesk.billing.api import router as billing_router
+from partnerdesk.billing.report_api import router as billing_report_router
 from partnerdesk.compat.api import licenses_router, partner_router, token_router, whoami_router
 from partnerdesk.compat.auth import BearerToken
 from partnerdesk.compat.errors import error_response
 from partnerdesk.compat.ratelimit import rate_limited
+from partnerdesk.console.api import router as console_router
 from partnerdesk.core.errors import DomainError
 from partnerdesk.customers.api import router as customers_router
 from partnerdesk.licensing.api import router as licensing_router
@@ -119,6 +122,9 @@ api.add_router("/licenses/v1", licenses_router)
 api.add_router("/partnerdesk/v1", customers_router)
 api.add_router("/partnerdesk/v1", licensing_router)
 api.add_router("/partnerdesk/v1", audit_router)
+api.add_router("/partner/v1", billing_report_router)
+api.add_router("/partnerdesk/v1", console_router)
+api.add_router("/partnerdesk/v1", billing_router)
 
 
 @api.exception_handler(DomainError)

@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "partnerdesk.partners",
     "partnerdesk.customers",
     "partnerdesk.licensing",
+    "partnerdesk.billing",
+    "partnerdesk.console",
     "partnerdesk.audit",
     "partnerdesk.compat",
     # django-ninja in INSTALLED_APPS serves the API docs' assets from our static files, no CDN.

@@ -14,6 +14,8 @@ urlpatterns = [
     path("licenses/", include("partnerdesk.licensing.urls")),
     path("audit/", include("partnerdesk.audit.urls")),
     path("groups/", include("partnerdesk.customers.group_urls")),
+    path("billing/usage/", include("partnerdesk.billing.report_urls")),
+    path("billing/", include("partnerdesk.billing.urls")),
     path("admin/", admin.site.urls),
     path("", api.urls),
 ]

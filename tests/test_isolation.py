@@ -146,6 +146,8 @@ def customer_action_urls(customer) -> list[tuple[str, str]]:
         ("get", reverse("licensing:apply", args=[customer.uuid])),
         ("post", reverse("licensing:apply", args=[customer.uuid])),
         ("post", reverse("customers:unlink_cancel", args=[customer.uuid])),
+        ("get", reverse("billing:update", args=[customer.uuid])),
+        ("post", reverse("billing:update", args=[customer.uuid])),
     ]
 
 

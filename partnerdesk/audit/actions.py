@@ -15,6 +15,8 @@ ACTION_LABELS: dict[str, str] = {
     "customer.unlink_scheduled": "Unlink scheduled",
     "customer.unlink_cancelled": "Scheduled unlink cancelled",
     "customer.created": "Customer created",
+    "enrollment_token.created": "Device enrollment token created",
+    "billing_type.changed": "Billing type changed",
     "api_credential.created": "API credential created",
     "api_credential.revoked": "API credential revoked",
     "api_credential.customer_assigned": "Customer assigned to API credential",

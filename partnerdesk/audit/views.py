@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from collections.abc import Iterator
 
@@ -19,6 +18,7 @@ from partnerdesk.audit.selectors import (
     audit_user_choices,
     parse_audit_filters,
 )
+from partnerdesk.core.csvstream import csv_lines
 from partnerdesk.core.errors import ValidationFailed
 from partnerdesk.core.paging import PageInfo
 from partnerdesk.core.permissions import Action
@@ -52,39 +52,35 @@ def audit_list(request: HttpRequest) -> HttpResponse:
     return render(request, "audit/list.html", context, status=400 if error else 200)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
 def _csv_rows(events: Iterator[AuditEvent]) -> Iterator[str]:
-    writer = csv.writer(_Echo())
-    yield writer.writerow(
-        [
-            "When (UTC)",
-            "Who",
-            "Kind of actor",
-            "Address",
-            "Change",
-            "Object",
-            "Customer",
-            "Before",
-            "After",
-        ]
+    header = [
+        "When (UTC)",
+        "Who",
+        "Kind of actor",
+        "Address",
+        "Change",
+        "Object",
+        "Customer",
+        "Before",
+        "After",
+    ]
+    return csv_lines(
+        header,
+        (
+            [
+                e.occurred_at.isoformat(),
+                e.actor_label,
+                e.get_actor_kind_display(),
+                e.address or "",
+                action_label(e.action),
+                f"{e.object_type} {e.object_label}",
+                e.customer.show_as if e.customer else "",
+                json.dumps(e.before, sort_keys=True) if e.before is not None else "",
+                json.dumps(e.after, sort_keys=True) if e.after is not None else "",
+            ]
+            for e in events
+        ),
     )
-    for e in events:
-        row = [
-            e.occurred_at.isoformat(),
-            e.actor_label,
-            e.get_actor_kind_display(),
-            e.address or "",
-            action_label(e.action),
-            f"{e.object_type} {e.object_label}",
-            e.customer.show_as if e.customer else "",
-            json.dumps(e.before, sort_keys=True) if e.before is not None else "",
-            json.dumps(e.after, sort_keys=True) if e.after is not None else "",
-        ]
-        yield writer.writerow(["'" + c if c[:1] in ("=", "+", "-", "@") else c for c in row])
 
 
 @require_GET

@@ -14,6 +14,7 @@ from pydantic import Field
 
 from partnerdesk.accounts import services as credentials
 from partnerdesk.accounts.selectors import partner_user_for, partner_users
+from partnerdesk.billing.billing_types import customer_monthly_create
 from partnerdesk.compat.auth import api_actor, require_partner
 from partnerdesk.compat.schemas import (
     Admin,
@@ -221,42 +222,46 @@ def tenant_get(request: HttpRequest, tenant_id: str, x_partner_id: str = PARTNER
 )
 def tenant_create(request: HttpRequest, body: TenantIn, x_partner_id: str = PARTNER_HEADER) -> Any:
     """`billingType: trial` creates a trial customer with 30-day trial licenses of the products
-    named and Partner Assistance on (Super Admin credentials only). `usage` and `term` are
-    refused with 400 for now."""
+    named and Partner Assistance on (Super Admin credentials only). `usage` creates a monthly
+    usage account (B-2: MSP Flex partners only, Super Admin or Business Admin credentials;
+    contact name, email, address1, city and countryCode required; Endpoint, Mobile/UEM or
+    Server products; creating it through the API accepts the current terms). `term` is
+    refused with 400: term customers come from applying a license key."""
     actor = api_actor(request)
     require_partner(actor, x_partner_id)
-    if body.billingType != "trial":
+    if body.billingType == "term":
         raise ValidationFailed(
-            f"Creating '{body.billingType}' tenants through the API is not available yet; "
-            "create a trial, or use the portal.",
+            "Term tenants are not created directly: create a trial or a monthly account, then "
+            "apply a license key (POST /partnerdesk/v1/customers/{id}/license-keys).",
             code="billingTypeNotSupported",
         )
     c, a = body.contact, body.contact.address
-    customer = customer_trial_create(
-        actor=actor,
-        request=TrialRequest(
-            show_as=body.showAs or body.name,
-            legal_name=body.name,
-            data_region=body.dataRegion or "",
-            data_geography=body.dataGeography or "",
-            product_codes=[p.code for p in body.products],
-            contact={
-                "contact_first_name": c.firstName,
-                "contact_last_name": c.lastName,
-                "contact_email": c.email,
-                "contact_phone": c.phone,
-                "contact_mobile": c.mobile,
-                "contact_fax": c.fax,
-                "address1": a.address1,
-                "address2": a.address2,
-                "address3": a.address3,
-                "city": a.city,
-                "state": a.state,
-                "country_code": a.countryCode,
-                "postal_code": a.postalCode,
-            },
-        ),
+    details = TrialRequest(
+        show_as=body.showAs or body.name,
+        legal_name=body.name,
+        data_region=body.dataRegion or "",
+        data_geography=body.dataGeography or "",
+        product_codes=[p.code for p in body.products],
+        contact={
+            "contact_first_name": c.firstName,
+            "contact_last_name": c.lastName,
+            "contact_email": c.email,
+            "contact_phone": c.phone,
+            "contact_mobile": c.mobile,
+            "contact_fax": c.fax,
+            "address1": a.address1,
+            "address2": a.address2,
+            "address3": a.address3,
+            "city": a.city,
+            "state": a.state,
+            "country_code": a.countryCode,
+            "postal_code": a.postalCode,
+        },
     )
+    if body.billingType == "usage":
+        customer = customer_monthly_create(actor=actor, request=details, terms_accepted=True)
+    else:
+        customer = customer_trial_create(actor=actor, request=details)
     return Status(201, tenant_dict(customer, base_url(request)))
 
 

@@ -53,6 +53,7 @@ def run_daily_jobs(today: dt.date) -> dict[str, str]:
 
 def _load_jobs() -> None:
     # Jobs register themselves when their module is imported.
+    import partnerdesk.billing.metering
     import partnerdesk.customers.tasks  # noqa: F401
 
 

@@ -229,14 +229,14 @@ def customer_export(
     request: HttpRequest, params: Query[ListParams], x_partner_id: str = PARTNER_HEADER
 ) -> HttpResponse | StreamingHttpResponse:
     """C-9: the view's every page as CSV, with the portal's columns; paging is ignored."""
-    from partnerdesk.customers.views import _csv_lines
+    from partnerdesk.customers.views import customer_csv_lines
 
     actor = api_actor(request)
     require_partner(actor, x_partner_id)
     filters = _filters(params, paged=False)
     today = timezone.localdate()
     response = StreamingHttpResponse(
-        _csv_lines(iter_customer_rows(actor, filters, today), today),
+        customer_csv_lines(iter_customer_rows(actor, filters, today), today),
         content_type="text/csv; charset=utf-8",
     )
     response["Content-Disposition"] = 'attachment; filename="customers.csv"'

@@ -81,7 +81,7 @@ def _region(request: TrialRequest) -> str:
     )
 
 
-def _products(codes: list[str]) -> list[Product]:
+def products_for(codes: list[str]) -> list[Product]:
     wanted = list(dict.fromkeys(c.strip() for c in codes))
     if not wanted:
         raise ValidationFailed("Name at least one product to try.", fields={"products": "required"})
@@ -94,18 +94,40 @@ def _products(codes: list[str]) -> list[Product]:
     return [products[c] for c in wanted]
 
 
-def customer_trial_create(*, actor: Actor, request: TrialRequest) -> Customer:
-    """A Super Admin creates a trial customer; Partner Assistance is on (P-2 (a))."""
-    actor.require(Action.CREATE_TRIAL)
+# B-2: a monthly account needs a reachable contact and a postal address.
+REQUIRED_FOR_MONTHLY = {
+    "contact_first_name": "firstName",
+    "contact_last_name": "lastName",
+    "contact_email": "email",
+    "address1": "address1",
+    "city": "city",
+    "country_code": "countryCode",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class CleanDetails:
+    show_as: str
+    legal_name: str
+    data_region: str
+    contact: dict[str, str]
+
+
+def clean_details(request: TrialRequest, *, contact_required: bool = False) -> CleanDetails:
+    """Validated customer details, shared by trials (B-1) and monthly accounts (B-2)."""
     show_as = _clean_text(request.show_as, "showAs", 100, required=True)
     legal_name = _clean_text(request.legal_name, "name", 200)
     region = _region(request)
-    products = _products(request.product_codes)
     contact = {
         name: _clean_text(request.contact.get(name, ""), name, _max_length(name))
         for name in CONTACT_FIELDS
     }
-    if len(contact["country_code"]) not in (0, 2):
+    if contact_required:
+        for name, label in REQUIRED_FOR_MONTHLY.items():
+            if not contact[name]:
+                raise ValidationFailed(f"'{label}' is required.", fields={label: "required"})
+    code = contact["country_code"]
+    if code and not (len(code) == 2 and code.isascii() and code.isalpha()):
         raise ValidationFailed(
             "'countryCode' is a two-letter code.", fields={"countryCode": "invalid"}
         )
@@ -117,6 +139,20 @@ def customer_trial_create(*, actor: Actor, request: TrialRequest) -> Customer:
             raise ValidationFailed(
                 "'email' is not an email address.", fields={"email": "invalid"}
             ) from None
+    return CleanDetails(show_as, legal_name, region, contact)
+
+
+def customer_trial_create(*, actor: Actor, request: TrialRequest) -> Customer:
+    """A Super Admin creates a trial customer; Partner Assistance is on (P-2 (a))."""
+    actor.require(Action.CREATE_TRIAL)
+    details = clean_details(request)
+    show_as, legal_name, region, contact = (
+        details.show_as,
+        details.legal_name,
+        details.data_region,
+        details.contact,
+    )
+    products = products_for(request.product_codes)
     today = timezone.localdate()
     with transaction.atomic():
         customer = Customer.objects.create(

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import csv
+import datetime as dt
 from collections.abc import Iterable, Iterator
+from typing import Any
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, StreamingHttpResponse
@@ -11,9 +12,10 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from partnerdesk.core.csvstream import csv_lines
 from partnerdesk.core.errors import DomainError, ValidationFailed
 from partnerdesk.core.permissions import Action
-from partnerdesk.core.views import get_actor, partner_view
+from partnerdesk.core.views import get_actor, link_patterns, partner_view
 from partnerdesk.customers import services
 from partnerdesk.customers.access import customer_for
 from partnerdesk.customers.models import BillingType
@@ -31,6 +33,11 @@ from partnerdesk.licensing.models import Category
 from partnerdesk.licensing.status import State
 
 
+def user_in_msp_flex(request: HttpRequest) -> bool:
+    partner = getattr(request.user, "partner", None)
+    return bool(partner and partner.msp_flex)
+
+
 @require_GET
 @partner_view
 def customer_list(request: HttpRequest) -> HttpResponse:
@@ -43,6 +50,14 @@ def customer_list(request: HttpRequest) -> HttpResponse:
     page = customer_page(actor, filters)
     can_unlink = actor.can(Action.UNLINK_CUSTOMERS)
     context = {
+        "links": link_patterns(
+            contact="customers:contact",
+            detail="customers:detail",
+            apply="licensing:apply",
+            update_billing="billing:update",
+        ),
+        "may_apply": actor.can(Action.APPLY_LICENSE_KEY),
+        "may_update_billing": actor.can(Action.MANAGE_BILLING) and user_in_msp_flex(request),
         "can_unlink": can_unlink,
         "unlinks": scheduled_unlinks_for([r.customer.id for r in page.rows]) if can_unlink else {},
         "filters": filters,
@@ -135,63 +150,46 @@ def customer_group_remove(request: HttpRequest, customer_id: str, group_id: int)
     return redirect("customers:detail", customer_id=customer_id)
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def _safe_cell(value: object) -> str:
-    """Cells starting like a formula are prefixed so spreadsheets show them as text."""
-    text = "" if value is None else str(value)
-    if text[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + text
-    return text
-
-
-def _csv_lines(rows: Iterable, today: object) -> Iterator[str]:
-    writer = csv.writer(_Echo())
+def customer_csv_lines(rows: Iterable, today: dt.date) -> Iterator[str]:
+    """C-9: the rows of a view as CSV lines (the page's export and the API's)."""
     categories = Category.choices
-    yield writer.writerow(
-        [
-            "Customer ID",
-            "Name shown as",
-            "Legal name",
-            "Billing type",
-            "Data region",
-            "Status",
-            "Partner Assistance",
-            "Managed order",
-            "Groups",
-            *[f"{label} license" for _, label in categories],
-            "Contact",
-            "Email",
-            "Phone",
-            "Country",
-        ]
-    )
-    for row in rows:
+    header = [
+        "Customer ID",
+        "Name shown as",
+        "Legal name",
+        "Billing type",
+        "Data region",
+        "Status",
+        "Partner Assistance",
+        "Managed order",
+        "Groups",
+        *[f"{label} license" for _, label in categories],
+        "Contact",
+        "Email",
+        "Phone",
+        "Country",
+    ]
+
+    def values(row: Any) -> list[object]:
         c = row.customer
-        yield writer.writerow(
-            [
-                _safe_cell(v)
-                for v in [
-                    c.uuid,
-                    c.show_as,
-                    c.legal_name,
-                    c.get_billing_type_display(),
-                    c.data_region,
-                    c.get_status_display(),
-                    "On" if c.partner_assistance else "Off",
-                    "Yes" if c.managed_order else "No",
-                    "; ".join(g.name for g in row.groups),
-                    *[row.statuses[value].describe(today) for value, _ in categories],
-                    c.contact_name,
-                    c.contact_email,
-                    c.contact_phone,
-                    c.country_code,
-                ]
-            ]
-        )
+        return [
+            c.uuid,
+            c.show_as,
+            c.legal_name,
+            c.get_billing_type_display(),
+            c.data_region,
+            c.get_status_display(),
+            "On" if c.partner_assistance else "Off",
+            "Yes" if c.managed_order else "No",
+            "; ".join(g.name for g in row.groups),
+            *[row.statuses[value].describe(today) for value, _ in categories],
+            c.contact_name,
+            c.contact_email,
+            c.contact_phone,
+            c.country_code,
+        ]
+
+    return csv_lines(header, (values(row) for row in rows))
 
 
 @require_GET
@@ -202,7 +200,7 @@ def customer_export(request: HttpRequest) -> HttpResponseBase:
     filters = parse_filters(request.GET)
     today = timezone.localdate()
     response = StreamingHttpResponse(
-        _csv_lines(iter_customer_rows(actor, filters, today), today),
+        customer_csv_lines(iter_customer_rows(actor, filters, today), today),
         content_type="text/csv; charset=utf-8",
     )
     stamp = timezone.now().strftime("%Y%m%d-%H%M")

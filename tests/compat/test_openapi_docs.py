@@ -30,6 +30,12 @@ ROUTES = {
     ("delete", "/partnerdesk/v1/customers/{customer_id}/scheduled-unlink"),
     ("post", "/partnerdesk/v1/customers/{customer_id}/license-keys"),
     ("get", "/partnerdesk/v1/audit-events"),
+    ("get", "/partner/v1/billing/usage/{year}/{month}"),
+    ("post", "/partnerdesk/v1/devices/check-in"),
+    ("post", "/partnerdesk/v1/customers/{customer_id}/enrollment-tokens"),
+    ("post", "/partnerdesk/v1/trial-customers"),
+    ("post", "/partnerdesk/v1/monthly-accounts"),
+    ("post", "/partnerdesk/v1/customers/{customer_id}/billing-type"),
 }
 
 
@@ -53,7 +59,9 @@ def test_openapi_lists_every_route_with_its_statuses(db: None) -> None:
                 assert "RateLimit-Remaining" in response["headers"], (method, path)
             if path != "/api/v2/oauth2/token":
                 assert {"401", "429"} <= statuses, (method, path)
-                assert op["security"] == [{"BearerToken": []}], (method, path)
+                # Agents check devices in with a customer's enrollment token.
+                expected = "EnrollmentTokenAuth" if path.endswith("/check-in") else "BearerToken"
+                assert op["security"] == [{expected: []}], (method, path)
 
 
 def test_schemas_carry_examples(db: None) -> None:

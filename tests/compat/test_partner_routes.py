@@ -146,7 +146,7 @@ def test_create_trial_tenant(api_user: ApiUser) -> None:
 @pytest.mark.parametrize(
     ("change", "error"),
     [
-        ({"billingType": "usage"}, "billingTypeNotSupported"),
+        ({"billingType": "usage"}, "badRequest"),  # B-2: contact details are required
         ({"billingType": "term"}, "billingTypeNotSupported"),
         ({"products": [{"code": "nope"}]}, "badRequest"),
         ({"products": []}, "badRequest"),

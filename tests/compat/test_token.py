@@ -180,7 +180,7 @@ def test_bearer_calls_need_no_csrf_token(api_user: ApiUser) -> None:
     assert token.status_code == 200
     created = strict.post(
         "/partner/v1/tenants",
-        {"name": "X", "dataRegion": "eu01", "billingType": "usage"},
+        {"name": "X", "dataRegion": "eu01", "billingType": "term"},
         content_type="application/json",
         headers=api_user.partner_headers(),
     )

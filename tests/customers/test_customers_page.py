@@ -269,8 +269,13 @@ def test_c7_row_actions_follow_the_role_and_only_those_that_work(partner, make_u
         assert reverse("customers:detail", args=[c.uuid]) in html
         assert ("Apply license key" in html) == (role in may_apply), role
         assert ("Unlink selected" in html) == (role is PartnerRole.SUPER_ADMIN), role
+        # B-3: Update billing for the roles that manage billing, in an MSP Flex partner.
+        may_bill = role in {PartnerRole.SUPER_ADMIN, PartnerRole.BUSINESS_ADMIN}
+        assert ("Update billing" in html) == may_bill, role
+        assert ("Create trial customer" in html) == (role is PartnerRole.SUPER_ADMIN), role
+        assert ("Create monthly account" in html) == may_bill, role
         # Actions built by later issues are not shown before they exist.
-        for missing in ("Launch customer", "Update billing", "Rename"):
+        for missing in ("Launch customer", "Rename"):
             assert missing not in html
 
 

@@ -110,3 +110,11 @@ def get_item(mapping: dict, key: str) -> Any:
 @register.filter
 def get_sort_label(sorts: dict, key: str) -> str:
     return str(sorts.get(key, ("name",))[0]).lower()
+
+
+@register.filter
+def fill(pattern: str, value: object) -> str:
+    """`{{ links.detail|fill:c.uuid }}`: a link pattern from `core.views.link_patterns`."""
+    from partnerdesk.core.views import ID_PLACEHOLDER
+
+    return pattern.replace(ID_PLACEHOLDER, str(value))

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partnerdesk.accounts.demo import ensure_demo_credentials
+from partnerdesk.console.demo import load_device_history
 from partnerdesk.core import demo_data
 from partnerdesk.licensing.demo import print_demo_keys
 from partnerdesk.partners.models import Partner
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         if options["customers"]:
             self._bulk(options["partner"], options["customers"], not options["no_licenses"])
         api_credentials = ensure_demo_credentials()
+        load_device_history(None if options["quiet"] else self.stdout)
         if not options["quiet"]:
             self._print_sign_ins()
             self.stdout.write("\nDemo API credentials (client id, client secret; see docs/api.md):")

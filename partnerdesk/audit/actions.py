@@ -15,6 +15,7 @@ ACTION_LABELS: dict[str, str] = {
     "customer.unlink_scheduled": "Unlink scheduled",
     "customer.unlink_cancelled": "Scheduled unlink cancelled",
     "customer.created": "Customer created",
+    "managed_order.created": "Managed order created",
     "enrollment_token.created": "Device enrollment token created",
     "billing_type.changed": "Billing type changed",
     "api_credential.created": "API credential created",

@@ -15,6 +15,7 @@ from partnerdesk.billing.billing_types import (
     billing_trial_to_usage,
     customer_monthly_create,
 )
+from partnerdesk.billing.orders import Subscription, managed_order_create
 from partnerdesk.compat.auth import api_actor, require_partner
 from partnerdesk.compat.schemas import REGIONS, TEXT, errors
 from partnerdesk.customers.access import customer_for
@@ -266,3 +267,110 @@ def billing_change(
             actor=actor, customer_id=customer_id, confirmed=body.confirm
         )
     return _out(change.customer, change.message)
+
+
+EXAMPLE_ORDER: dict[str, Any] = {
+    **{k: v for k, v in EXAMPLE_DETAILS.items() if k != "products"},
+    "orderNumber": "PO-2026-0412",
+    "subscriptions": [
+        {
+            "productCode": "endpoint-advanced",
+            "quantity": 250,
+            "startsOn": "2026-12-01",
+            "endsOn": "2027-11-30",
+        }
+    ],
+}
+
+
+class SubscriptionIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    productCode: str = Field(..., min_length=1, max_length=40, pattern=CODE)
+    quantity: int = Field(..., ge=1, le=100_000)
+    startsOn: dt.date
+    endsOn: dt.date = Field(..., description="On or after startsOn, and not in the past.")
+
+
+class ManagedOrderIn(BaseModel):
+    model_config = ConfigDict(extra="forbid", json_schema_extra={"example": EXAMPLE_ORDER})
+
+    showAs: str = Field(..., min_length=1, max_length=100, pattern=TEXT)
+    name: str = Field(default="", max_length=200)
+    dataRegion: REGIONS
+    contact: BillingContactIn = Field(default_factory=lambda: BillingContactIn())
+    orderNumber: str = Field(..., min_length=1, max_length=60, pattern=TEXT)
+    subscriptions: list[SubscriptionIn] = Field(
+        ..., min_length=1, max_length=20, description="Each product at most once."
+    )
+
+    def details(self) -> TrialRequest:
+        return NewCustomerIn(
+            showAs=self.showAs,
+            name=self.name,
+            dataRegion=self.dataRegion,
+            contact=self.contact,
+            products=[],
+        ).details()
+
+
+class ManagedOrderOut(BillingCustomer):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "5f0c6a8e-3f7b-4a53-9a3c-2f4d1b7e9c10",
+                "showAs": "Cedar Dental",
+                "billingType": "term",
+                "partnerAssistance": True,
+                "managedOrder": True,
+                "orderNumber": "PO-2026-0412",
+                "licenses": [
+                    {
+                        "id": "812",
+                        "productCode": "endpoint-advanced",
+                        "productName": "Endpoint Protection Advanced",
+                        "type": "term",
+                        "quantity": 250,
+                        "startsOn": "2026-12-01",
+                        "endsOn": "2027-11-30",
+                    }
+                ],
+                "message": "Managed order PO-2026-0412 created for Cedar Dental.",
+            }
+        }
+    )
+
+    managedOrder: bool
+    orderNumber: str
+
+
+@router.post(
+    "/managed-orders",
+    response={201: ManagedOrderOut, **errors(400, 403, 409)},
+    summary="Create a managed customer order",
+)
+def managed_order_post(
+    request: HttpRequest, body: ManagedOrderIn, x_partner_id: str = PARTNER_HEADER
+) -> Any:
+    """B-6, C-8: MSP Flex Connect partners only (`notMspFlexConnect` otherwise), Super Admin or
+    Business Admin credentials. Creates a term customer with Partner Assistance on, tagged "$",
+    and one term license per subscription; an order number already used by the partner is
+    refused (`orderNumberTaken`, 409)."""
+    actor = api_actor(request)
+    require_partner(actor, x_partner_id)
+    order = managed_order_create(
+        actor=actor,
+        details=body.details(),
+        order_number=body.orderNumber,
+        subscriptions=[
+            Subscription(s.productCode, s.quantity, s.startsOn, s.endsOn)
+            for s in body.subscriptions
+        ],
+    )
+    customer = order.customer
+    message = f"Managed order {order.order_number} created for {customer.show_as}."
+    return Status(
+        201,
+        _out(customer, message)
+        | {"managedOrder": customer.managed_order, "orderNumber": order.order_number},
+    )

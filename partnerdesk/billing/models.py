@@ -33,3 +33,28 @@ class DailyUsage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id}/{self.product_id} {self.day}: {self.devices}"
+
+
+class ManagedOrder(models.Model):
+    """A managed customer order (B-6, C-8): the customer it created and its order number.
+    The subscriptions are the customer's term licenses whose `source_order` is the number."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="managed_order_record"
+    )
+    order_number = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["partner", "order_number"], name="managed_order_number_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"Order {self.order_number}"

@@ -27,7 +27,7 @@ from django.db.models import (
     When,
 )
 
-from partnerdesk.billing.models import DailyUsage
+from partnerdesk.billing.models import DailyUsage, ManagedOrder
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import NotFound, ValidationFailed
 from partnerdesk.core.permissions import Action
@@ -77,7 +77,7 @@ class UsageLine:
     product_name: str
     billable: int
     actual: int
-    # Managed orders carry an order number once orders exist (B-6); until then it is empty.
+    # B-5: the order number of a managed customer order (B-6); None for other customers.
     order_number: str | None = None
 
 
@@ -187,6 +187,11 @@ def _lines(rows: list[dict[str, Any]]) -> list[UsageLine]:
         )
     }
     products = {p.pk: p for p in Product.objects.filter(pk__in={r["product_id"] for r in rows})}
+    orders = dict(
+        ManagedOrder.objects.filter(
+            customer_id__in=[pk for pk, c in customers.items() if c.managed_order]
+        ).values_list("customer_id", "order_number")
+    )
     lines = []
     for r in rows:
         customer, product = customers[r["customer_id"]], products[r["product_id"]]
@@ -200,6 +205,7 @@ def _lines(rows: list[dict[str, Any]]) -> list[UsageLine]:
                 product_name=product.name,
                 billable=r["billable"],
                 actual=r["actual"],
+                order_number=orders.get(customer.pk),
             )
         )
     return lines

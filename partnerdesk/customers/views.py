@@ -12,6 +12,7 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
+from partnerdesk.billing.models import ManagedOrder
 from partnerdesk.core.csvstream import csv_lines
 from partnerdesk.core.errors import DomainError, ValidationFailed
 from partnerdesk.core.permissions import Action
@@ -106,6 +107,7 @@ def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
         "can_manage_groups": can_manage,
         "can_unlink": actor.can(Action.UNLINK_CUSTOMERS),
         "unlink_due": scheduled_unlinks_for([customer.id]).get(customer.id),
+        "managed_order": ManagedOrder.objects.filter(customer=customer).first(),
         "other_groups": [g for g in partner_groups(actor) if g.id not in member_ids]
         if can_manage
         else [],

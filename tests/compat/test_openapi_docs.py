@@ -35,6 +35,7 @@ ROUTES = {
     ("post", "/partnerdesk/v1/customers/{customer_id}/enrollment-tokens"),
     ("post", "/partnerdesk/v1/trial-customers"),
     ("post", "/partnerdesk/v1/monthly-accounts"),
+    ("post", "/partnerdesk/v1/managed-orders"),
     ("post", "/partnerdesk/v1/customers/{customer_id}/billing-type"),
 }
 

@@ -57,3 +57,14 @@ def test_demo_bulk_customers_adds_the_requested_number():
     before = Customer.objects.count()
     call_command("demo", "--quiet", "--customers", "1200", stdout=io.StringIO())
     assert Customer.objects.count() == before + 1200
+
+
+def test_demo_managed_order_customers_have_their_order_and_subscriptions():
+    from partnerdesk.billing.models import ManagedOrder
+
+    call_command("demo", "--quiet", stdout=io.StringIO())
+    managed = Customer.objects.filter(managed_order=True)
+    assert managed.exists()
+    for customer in managed:
+        order = ManagedOrder.objects.get(customer=customer)
+        assert License.objects.filter(customer=customer, source_order=order.order_number).exists()

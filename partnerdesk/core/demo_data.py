@@ -17,6 +17,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 
 from partnerdesk.accounts.models import User
+from partnerdesk.billing.models import ManagedOrder
 from partnerdesk.core.permissions import PartnerRole
 from partnerdesk.customers.models import (
     BillingType,
@@ -396,6 +397,21 @@ def sign_ins() -> list[tuple[str, str, str]]:
     return rows
 
 
+def _managed_orders(
+    partner: Partner, customers: list[Customer], licenses: list[License]
+) -> list[ManagedOrder]:
+    """The "$" customers get a real order (B-6): an order number that their term licenses
+    carry as their source."""
+    orders = []
+    for n, customer in enumerate(c for c in customers if c.managed_order):
+        number = f"PO-{partner.pk:02d}{n + 1:04d}"
+        orders.append(ManagedOrder(partner=partner, customer=customer, order_number=number))
+        for lic in licenses:
+            if lic.customer is customer and lic.license_type == LicenseType.TERM:
+                lic.source_order = number
+    return orders
+
+
 def _partner_with_customers(
     name: str,
     prefix: str,
@@ -427,7 +443,10 @@ def _partner_with_customers(
         seen.add(c.show_as)
         customers.append(c)
     Customer.objects.bulk_create(customers)
-    License.objects.bulk_create([lic for c in customers for lic in factory.licenses(c)])
+    licenses = [lic for c in customers for lic in factory.licenses(c)]
+    orders = _managed_orders(partner, customers, licenses)
+    License.objects.bulk_create(licenses)
+    ManagedOrder.objects.bulk_create(orders)
     groups = [
         CustomerGroup.objects.create(partner=partner, name=n, description=d) for n, d in GROUP_NAMES
     ]

@@ -187,3 +187,17 @@ def test_bearer_calls_need_no_csrf_token(api_user: ApiUser) -> None:
     # Refused by the API's own rule (400), not by CSRF (403).
     assert created.status_code == 400
     assert created.json()["error"] == "billingTypeNotSupported"
+
+
+@pytest.mark.django_db
+def test_unknown_api_routes_and_wrong_methods_answer_in_the_error_shape():
+    client = Client()
+    missing = client.get("/partner/v1/no-such-thing")
+    assert missing.status_code == 404
+    assert set(missing.json()) == {"error", "message", "correlationId", "requestId", "createdAt"}
+    wrong = client.patch("/whoami/v1")
+    assert wrong.status_code == 405
+    assert wrong.json()["error"] == "methodNotAllowed"
+    assert "GET" in wrong["Allow"]
+    page = client.get("/customers/no-such-page/extra/")
+    assert page.status_code in (302, 404)  # portal pages keep their HTML responses

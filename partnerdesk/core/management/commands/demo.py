@@ -72,6 +72,6 @@ class Command(BaseCommand):
                 self.stdout.write(f"  {done:,} of {count:,} customers added ({rate:,.0f}/s)")
 
     def _print_sign_ins(self) -> None:
-        self.stdout.write("\nDemo sign-ins (open http://127.0.0.1:8000/):")
+        self.stdout.write("\nDemo sign-ins (the address is printed when the server starts):")
         for who, username, password in demo_data.sign_ins():
             self.stdout.write(f"  {who:<52} {username:<22} {password}")

@@ -6,20 +6,17 @@ import datetime as dt
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Header, Query, Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import ConfigDict
 
 from partnerdesk.audit.actions import action_label
 from partnerdesk.audit.selectors import AuditFilters, audit_events
-from partnerdesk.compat.auth import api_actor, require_partner
+from partnerdesk.compat.auth import PARTNER_HEADER, api_actor, require_partner
 from partnerdesk.compat.schemas import PageInfo, errors
 from partnerdesk.compat.serialize import page_dict
 from partnerdesk.core.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 
 router = Router(tags=["Audit log (partnerdesk)"])
-PARTNER_HEADER = Header(
-    ..., alias="X-Partner-ID", description="The partner's id, as `GET /whoami/v1` gives it."
-)
 
 
 class AuditEventOut(Schema):

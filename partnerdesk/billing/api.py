@@ -7,7 +7,7 @@ from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Header, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field
 
 from partnerdesk.billing.billing_types import (
@@ -16,7 +16,7 @@ from partnerdesk.billing.billing_types import (
     customer_monthly_create,
 )
 from partnerdesk.billing.orders import Subscription, managed_order_create
-from partnerdesk.compat.auth import api_actor, require_partner
+from partnerdesk.compat.auth import PARTNER_HEADER, api_actor, require_partner
 from partnerdesk.compat.schemas import REGIONS, TEXT, errors
 from partnerdesk.customers.access import customer_for
 from partnerdesk.customers.models import Customer
@@ -24,9 +24,6 @@ from partnerdesk.customers.trials import TrialRequest, customer_trial_create
 from partnerdesk.licensing.models import License
 
 router = Router(tags=["Billing (partnerdesk)"])
-PARTNER_HEADER = Header(
-    ..., alias="X-Partner-ID", description="The partner's id, as `GET /whoami/v1` gives it."
-)
 CODE = r"^[A-Za-z0-9_-]+$"
 
 EXAMPLE_DETAILS: dict[str, Any] = {

@@ -15,7 +15,7 @@ from pydantic import Field
 from partnerdesk.accounts import services as credentials
 from partnerdesk.accounts.selectors import partner_user_for, partner_users
 from partnerdesk.billing.billing_types import customer_monthly_create
-from partnerdesk.compat.auth import api_actor, require_partner
+from partnerdesk.compat.auth import PARTNER_HEADER, api_actor, require_partner
 from partnerdesk.compat.schemas import (
     Admin,
     AdminPage,
@@ -45,9 +45,6 @@ from partnerdesk.customers.models import Customer
 from partnerdesk.customers.trials import TrialRequest, customer_trial_create
 from partnerdesk.licensing.models import License
 
-PARTNER_HEADER = Header(
-    ..., alias="X-Partner-ID", description="The partner's id, as `GET /whoami/v1` gives it."
-)
 TENANT_HEADER = Header(..., alias="X-Tenant-ID", description="The tenant's (customer's) id.")
 
 

@@ -6,11 +6,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from ninja import Header
 from ninja.security import HttpBearer
 
 from partnerdesk.compat.ratelimit import resolve_actor
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import PermissionDenied
+
+# The header every partner route takes; one definition for every router.
+PARTNER_HEADER = Header(
+    ..., alias="X-Partner-ID", description="The partner's id, as `GET /whoami/v1` gives it."
+)
 
 
 class BearerToken(HttpBearer):

@@ -8,10 +8,10 @@ from typing import Any, Literal
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
-from ninja import Header, Query, Router, Schema, Status
+from ninja import Query, Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerdesk.compat.auth import api_actor, require_partner
+from partnerdesk.compat.auth import PARTNER_HEADER, api_actor, require_partner
 from partnerdesk.compat.schemas import PageInfo, errors
 from partnerdesk.compat.serialize import page_dict
 from partnerdesk.core.errors import NotFound
@@ -32,9 +32,6 @@ from partnerdesk.licensing.status import Status as LicenseStatus
 
 router = Router(tags=["Customers (partnerdesk)"])
 
-PARTNER_HEADER = Header(
-    ..., alias="X-Partner-ID", description="The partner's id, as `GET /whoami/v1` gives it."
-)
 # The portal's sort orders (selectors.SORTS); a test keeps the two in step.
 SortKey = Literal["name", "-name", "billing", "-billing", "assistance", "created", "-created"]
 StateKey = Literal["active", "expiring", "trial", "expired", "revoked", "none"]

@@ -6,17 +6,14 @@ import datetime as dt
 from typing import Any, Literal
 
 from django.http import HttpRequest
-from ninja import Header, Router, Schema, Status
+from ninja import Router, Schema, Status
 from pydantic import BaseModel, ConfigDict, Field
 
-from partnerdesk.compat.auth import api_actor, require_partner
+from partnerdesk.compat.auth import PARTNER_HEADER, api_actor, require_partner
 from partnerdesk.compat.schemas import errors
 from partnerdesk.licensing.services import license_key_apply
 
 router = Router(tags=["License keys (partnerdesk)"])
-PARTNER_HEADER = Header(
-    ..., alias="X-Partner-ID", description="The partner's id, as `GET /whoami/v1` gives it."
-)
 
 
 class ApplyKeyIn(BaseModel):

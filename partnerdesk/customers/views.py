@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_POST
 
 from partnerdesk.billing.models import ManagedOrder
+from partnerdesk.billing.offers import billing_offers
 from partnerdesk.core.csvstream import csv_lines
 from partnerdesk.core.errors import DomainError, ValidationFailed
 from partnerdesk.core.permissions import Action
@@ -34,11 +35,6 @@ from partnerdesk.licensing.models import Category
 from partnerdesk.licensing.status import State
 
 
-def user_in_msp_flex(request: HttpRequest) -> bool:
-    partner = getattr(request.user, "partner", None)
-    return bool(partner and partner.msp_flex)
-
-
 @require_GET
 @partner_view
 def customer_list(request: HttpRequest) -> HttpResponse:
@@ -50,6 +46,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
         error, filters = exc.message, CustomerFilters()
     page = customer_page(actor, filters)
     can_unlink = actor.can(Action.UNLINK_CUSTOMERS)
+    offers = billing_offers(actor, getattr(request.user, "partner", None))
     context = {
         "links": link_patterns(
             contact="customers:contact",
@@ -58,7 +55,8 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             update_billing="billing:update",
         ),
         "may_apply": actor.can(Action.APPLY_LICENSE_KEY),
-        "may_update_billing": actor.can(Action.MANAGE_BILLING) and user_in_msp_flex(request),
+        "offers": offers,
+        "billing_updatable": {r.customer.id for r in page.rows if offers.may_update(r.customer)},
         "can_unlink": can_unlink,
         "unlinks": scheduled_unlinks_for([r.customer.id for r in page.rows]) if can_unlink else {},
         "filters": filters,
@@ -106,6 +104,9 @@ def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
         "categories": Category.choices,
         "can_manage_groups": can_manage,
         "can_unlink": actor.can(Action.UNLINK_CUSTOMERS),
+        "may_update_billing": billing_offers(
+            actor, getattr(request.user, "partner", None)
+        ).may_update(customer),
         "unlink_due": scheduled_unlinks_for([customer.id]).get(customer.id),
         "managed_order": ManagedOrder.objects.filter(customer=customer).first(),
         "other_groups": [g for g in partner_groups(actor) if g.id not in member_ids]

@@ -307,3 +307,16 @@ def test_c9_csv_refuses_bad_parameters_with_a_message(partner, super_admin, clie
     response = client_for(super_admin).get(reverse("customers:export"), {"sort": "nope"})
     assert response.status_code == 400
     assert "'sort' must be one of" in html.unescape(response.content.decode())
+
+
+def test_c7_update_billing_is_offered_only_for_trial_and_term_customers(
+    partner, super_admin, client_for
+):
+    usage = CustomerFactory(partner=partner, billing_type="usage")
+    term = CustomerFactory(partner=partner, billing_type="term")
+    client = client_for(super_admin)
+    html = client.get(LIST).content.decode()
+    assert reverse("billing:update", args=[term.uuid]) in html
+    assert reverse("billing:update", args=[usage.uuid]) not in html
+    detail = client.get(reverse("customers:detail", args=[usage.uuid])).content.decode()
+    assert "Update billing" not in detail

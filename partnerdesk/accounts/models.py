@@ -7,7 +7,12 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 
-from partnerdesk.core.permissions import ROLE_CHOICES, PartnerRole
+from partnerdesk.core.permissions import (
+    CONSOLE_ROLE_CHOICES,
+    ROLE_CHOICES,
+    ConsoleRole,
+    PartnerRole,
+)
 
 
 class User(AbstractUser):
@@ -113,3 +118,34 @@ class CredentialAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} assigned to credential {self.credential_id}"
+
+
+class CustomerAdmin(models.Model):
+    """A user's admin role in one customer's console (SPEC section 1), granted by the operator;
+    held for several tenants, or beside a partner role, only if the operator makes it so."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="customer_roles"
+    )
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="admins"
+    )
+    role = models.CharField(max_length=20, choices=CONSOLE_ROLE_CHOICES)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("user", "customer", name="customer_admin_unique"),
+            models.CheckConstraint(
+                condition=Q(role__in=[r.value for r in ConsoleRole]),
+                name="customer_admin_role_valid",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} of {self.customer_id}"
+
+    @property
+    def console_role(self) -> ConsoleRole:
+        return ConsoleRole(self.role)

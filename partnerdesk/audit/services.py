@@ -32,6 +32,10 @@ def snapshot(obj: models.Model, fields: list[str]) -> dict[str, Any]:
 
 
 def actor_kind(actor: Actor) -> str:
+    if actor.is_delegated:
+        return ActorKind.DELEGATED
+    if actor.is_console_actor:
+        return ActorKind.CUSTOMER_ADMIN
     if actor.credential_id is not None:
         return ActorKind.CREDENTIAL
     if actor.user_id is None:
@@ -39,6 +43,20 @@ def actor_kind(actor: Actor) -> str:
     if actor.partner_id is None:
         return ActorKind.OPERATOR
     return ActorKind.USER
+
+
+def actor_partner_id(actor: Actor) -> int | None:
+    """The partner whose log shows the change: the actor's own, or, for a delegated session,
+    the partner behind it (a customer admin's changes are in the customer's log only)."""
+    return actor.partner_id if actor.partner_id is not None else actor.via_partner_id
+
+
+def actor_label(actor: Actor) -> str:
+    """Who, as the logs print it; P-4: "partner user X via partner P" for delegated sessions."""
+    name = actor.display_name or "partnerdesk"
+    if actor.is_delegated:
+        return f"{name} via {actor.via_partner}"[:200]
+    return name
 
 
 def audit_record(
@@ -55,12 +73,12 @@ def audit_record(
     """Record one change made by `actor` to `target` (call inside the change's transaction)."""
     object_id = getattr(target, "uuid", None) or target.pk
     return AuditEvent.objects.create(
-        partner_id=partner_id if partner_id is not None else actor.partner_id,
-        customer_id=customer_id,
+        partner_id=partner_id if partner_id is not None else actor_partner_id(actor),
+        customer_id=customer_id if customer_id is not None else actor.customer_id,
         actor_kind=actor_kind(actor),
         user_id=actor.user_id,
         credential_id=actor.credential_id,
-        actor_label=actor.display_name or "partnerdesk",
+        actor_label=actor_label(actor),
         address=actor.address or None,
         action=action,
         object_type=target._meta.model_name or "",

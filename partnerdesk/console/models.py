@@ -6,6 +6,9 @@ from __future__ import annotations
 from django.db import models
 from django.db.models import Q
 
+from partnerdesk.core.models import StoredImage
+from partnerdesk.core.permissions import CONSOLE_ROLE_CHOICES
+
 
 class DeviceHealth(models.TextChoices):
     GOOD = "good", "Good"
@@ -79,3 +82,117 @@ class EnrollmentToken(models.Model):
 
     def __str__(self) -> str:
         return f"…{self.suffix}"
+
+
+class DelegatedSession(models.Model):
+    """A partner user's Launch customer session into one console (P-4): at most 8 hours, ended
+    at the next request once Partner Assistance is off (P-5)."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="delegated_sessions"
+    )
+    user = models.ForeignKey("accounts.User", on_delete=models.CASCADE, related_name="+")
+    user_label = models.CharField(max_length=200)
+    partner_label = models.CharField(max_length=200)
+    console_role = models.CharField(max_length=20, choices=CONSOLE_ROLE_CHOICES)
+    started_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    end_reason = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        indexes = [models.Index("customer", "ended_at", name="delegated_by_customer")]
+
+    def __str__(self) -> str:
+        return f"{self.user_label} via {self.partner_label} in {self.customer_id}"
+
+
+class EarlyAccessProgram(models.Model):
+    """An operator-defined early access program (B-7) that customer admins may enrol in."""
+
+    name = models.CharField(max_length=100, unique=True)
+    description = models.CharField(max_length=500, blank=True)
+    allows_usage_billing = models.BooleanField("usage-billed customers may join", default=False)
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EarlyAccessEnrollment(models.Model):
+    """A customer's enrolment in one early access program."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="early_access"
+    )
+    program = models.ForeignKey(
+        EarlyAccessProgram, on_delete=models.CASCADE, related_name="enrollments"
+    )
+    enrolled_at = models.DateTimeField(auto_now_add=True)
+    enrolled_by = models.CharField(max_length=200)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint("customer", "program", name="early_access_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} in {self.program_id}"
+
+
+class CustomerLogo(StoredImage):
+    """The customer's logo (G-1): right in the header of its exported dashboards."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    customer = models.OneToOneField(
+        "customers.Customer", on_delete=models.CASCADE, related_name="logo"
+    )
+
+    def __str__(self) -> str:
+        return f"logo of {self.customer_id}"
+
+
+class AlertSeverity(models.TextChoices):
+    HIGH = "high", "High"
+    MEDIUM = "medium", "Medium"
+    LOW = "low", "Low"
+
+
+class Alert(models.Model):
+    """An alert raised in a customer's console (A-7), keyed by the sender's id so that ingest
+    is idempotent."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="alerts"
+    )
+    alert_id = models.CharField(max_length=100)
+    severity = models.CharField(max_length=6, choices=AlertSeverity.choices)
+    category = models.CharField(max_length=60)
+    description = models.CharField(max_length=500)
+    device = models.ForeignKey(
+        Device, on_delete=models.SET_NULL, null=True, blank=True, related_name="alerts"
+    )
+    raised_at = models.DateTimeField()
+    resolved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["customer", "alert_id"], name="alert_unique_id"),
+            models.CheckConstraint(
+                condition=Q(severity__in=AlertSeverity.values), name="alert_severity_valid"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["customer", "raised_at"], name="alert_customer_time"),
+            models.Index(fields=["customer", "device"], name="alert_customer_device"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.severity} {self.category}: {self.description[:40]}"

@@ -20,3 +20,22 @@ class PeriodicRun(models.Model):
 
     def __str__(self) -> str:
         return f"{self.job} on {self.run_on}"
+
+
+class StoredImage(models.Model):
+    """A logo stored in the database, already decoded, checked and re-encoded (G-1).
+
+    Kept in the database rather than on a local disk so that web processes on many machines
+    serve the same image without shared storage.
+    """
+
+    image = models.BinaryField()
+    content_type = models.CharField(max_length=20)
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        abstract = True

@@ -244,3 +244,54 @@ class ScheduledUnlink(models.Model):
 
     def __str__(self) -> str:
         return f"unlink of {self.customer_id} on {self.due_on}"
+
+
+class ApprovalStatus(models.TextChoices):
+    PENDING = "pending", "Pending"
+    APPROVED = "approved", "Approved"
+    DENIED = "denied", "Denied"
+    EXPIRED = "expired", "Expired"
+
+
+APPROVAL_LIFETIME_DAYS = 30
+
+
+class ApprovalRequest(models.Model):
+    """A partner's request that the customer turn Partner Assistance on (P-3)."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="approval_requests"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    requested_by_label = models.CharField(max_length=200)
+    message = models.CharField(max_length=500, blank=True)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    status = models.CharField(
+        max_length=8, choices=ApprovalStatus.choices, default=ApprovalStatus.PENDING
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    decided_by_label = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            # P-3: only one request can be pending per customer.
+            models.UniqueConstraint(
+                "customer",
+                condition=Q(status="pending"),
+                name="one_pending_approval_per_customer",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=["pending", "approved", "denied", "expired"]),
+                name="approval_status_valid",
+            ),
+        ]
+        indexes = [models.Index("status", "expires_at", name="approval_due")]
+
+    def __str__(self) -> str:
+        return f"approval request {self.uuid} ({self.status})"

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from partnerdesk.core.models import StoredImage
+
 
 class Partner(models.Model):
     """A reseller or MSP that signs in and manages its customers."""
@@ -28,3 +30,12 @@ class Partner(models.Model):
         if self.msp_flex_connect:
             names.append("MSP Flex Connect")
         return names
+
+
+class PartnerLogo(StoredImage):
+    """The partner's logo for co-branding (G-1): left in the header of exported dashboards."""
+
+    partner = models.OneToOneField(Partner, on_delete=models.CASCADE, related_name="logo")
+
+    def __str__(self) -> str:
+        return f"logo of {self.partner_id}"

@@ -26,6 +26,7 @@ from partnerdesk.console.api import router as console_router
 from partnerdesk.core.errors import DomainError
 from partnerdesk.customers.api import router as customers_router
 from partnerdesk.licensing.api import router as licensing_router
+from partnerdesk.outbound.api import router as outbound_router
 
 logger = logging.getLogger(__name__)
 
@@ -120,11 +121,14 @@ api.add_router("/whoami/v1", whoami_router)
 api.add_router("/partner/v1", partner_router)
 api.add_router("/licenses/v1", licenses_router)
 api.add_router("/partnerdesk/v1", customers_router)
+api.add_router("/partnerdesk/v1", "partnerdesk.customers.assist_api.router")
 api.add_router("/partnerdesk/v1", licensing_router)
 api.add_router("/partnerdesk/v1", audit_router)
 api.add_router("/partner/v1", billing_report_router)
 api.add_router("/partnerdesk/v1", console_router)
 api.add_router("/partnerdesk/v1", billing_router)
+api.add_router("/partnerdesk/v1", outbound_router)
+api.add_router("/partnerdesk/v1", "partnerdesk.partners.api.router")
 
 
 @api.exception_handler(DomainError)

@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "partnerdesk.console",
     "partnerdesk.audit",
     "partnerdesk.compat",
+    "partnerdesk.outbound",
     # django-ninja in INSTALLED_APPS serves the API docs' assets from our static files, no CDN.
     "ninja",
 ]
@@ -128,7 +129,7 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "customers:list"
+LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 PASSWORD_HASHERS = [
@@ -165,6 +166,15 @@ API_RATE_WINDOW_SECONDS = int(os.environ.get("PARTNERDESK_API_RATE_WINDOW", "60"
 # Background work (django-tasks with the database backend): `python manage.py db_worker` runs
 # it; several workers may run at once (rows are claimed with SELECT ... FOR UPDATE SKIP LOCKED).
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+# Outbound events (N-2, N-3): the vendor CRM that learns customer renames, how deliveries retry,
+# and where they may go (docs/operations.md).
+CRM_ENDPOINT_URL = os.environ.get("PARTNERDESK_CRM_ENDPOINT_URL", "")
+CRM_SECRET = os.environ.get("PARTNERDESK_CRM_SECRET", "")
+OUTBOUND_RETRY_BASE_SECONDS = float(os.environ.get("PARTNERDESK_OUTBOUND_RETRY_BASE_SECONDS", "30"))
+OUTBOUND_RETRY_WINDOW_HOURS = float(os.environ.get("PARTNERDESK_OUTBOUND_RETRY_WINDOW_HOURS", "24"))
+OUTBOUND_ALLOW_HTTP = _env_bool("PARTNERDESK_OUTBOUND_ALLOW_HTTP", False)
+OUTBOUND_ALLOW_PRIVATE_HOSTS = _env_bool("PARTNERDESK_OUTBOUND_ALLOW_PRIVATE_HOSTS", False)
 
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = "UTC"
@@ -204,3 +214,20 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("PARTNERDESK_LOG_LEVEL", "WARNING")},
 }
+
+# Email (approval requests, P-3): printed to the console unless SMTP is configured.
+EMAIL_BACKEND = os.environ.get(
+    "PARTNERDESK_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if os.environ.get("PARTNERDESK_SMTP_HOST")
+    else "django.core.mail.backends.console.EmailBackend",
+)
+EMAIL_HOST = os.environ.get("PARTNERDESK_SMTP_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("PARTNERDESK_SMTP_PORT", "587"))
+EMAIL_HOST_USER = os.environ.get("PARTNERDESK_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("PARTNERDESK_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = _env_bool("PARTNERDESK_SMTP_TLS", True)
+EMAIL_TIMEOUT = 15
+DEFAULT_FROM_EMAIL = os.environ.get("PARTNERDESK_MAIL_FROM", "partnerdesk <noreply@localhost>")
+# The portal's address as people reach it, for links in emails.
+PUBLIC_URL = os.environ.get("PARTNERDESK_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")

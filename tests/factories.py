@@ -114,3 +114,14 @@ def add_to_group(customer: Customer, group: CustomerGroup) -> GroupMembership:
 
 def assign(user: User, customer: Customer) -> CustomerAssignment:
     return CustomerAssignment.objects.create(partner=user.partner, user=user, customer=customer)
+
+
+def customer_admin(customer: Customer, role: str = "super_admin", **fields: object) -> User:
+    """A user who administers `customer`'s console (and nothing on the partner side)."""
+    from partnerdesk.accounts.models import CustomerAdmin
+
+    user = UserFactory(partner=None, partner_role="", **fields)
+    CustomerAdmin.objects.create(
+        user=user, partner_id=customer.partner_id, customer=customer, role=role
+    )
+    return user

@@ -43,10 +43,19 @@ class User(AbstractUser):
 
 
 class APICredential(models.Model):
-    """A partner's API client (A-5): a client id, a hashed secret and one partner role."""
+    """An API client (A-5): a client id, a hashed secret and one role. A partner's credential
+    holds a partner role; a tenant credential (with `customer`) holds a console role and reaches
+    that one customer's tenant routes only."""
 
     partner = models.ForeignKey(
         "partners.Partner", on_delete=models.CASCADE, related_name="api_credentials"
+    )
+    customer = models.ForeignKey(
+        "customers.Customer",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="tenant_credentials",
     )
     name = models.CharField(max_length=100)
     role = models.CharField(max_length=20, choices=ROLE_CHOICES)
@@ -65,7 +74,8 @@ class APICredential(models.Model):
         ordering = ["name", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(role__in=[r.value for r in PartnerRole]),
+                condition=(Q(customer__isnull=True) & Q(role__in=[r.value for r in PartnerRole]))
+                | (Q(customer__isnull=False) & Q(role__in=[r.value for r in ConsoleRole])),
                 name="api_credential_role_valid",
             ),
             models.CheckConstraint(condition=~Q(name=""), name="api_credential_name_not_empty"),
@@ -77,6 +87,14 @@ class APICredential(models.Model):
     @property
     def partner_role(self) -> PartnerRole:
         return PartnerRole(self.role)
+
+    @property
+    def console_role(self) -> ConsoleRole:
+        return ConsoleRole(self.role)
+
+    @property
+    def role_label(self) -> str:
+        return self.console_role.label if self.customer_id else self.partner_role.label
 
     @property
     def is_active(self) -> bool:

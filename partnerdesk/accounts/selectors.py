@@ -16,7 +16,7 @@ def credentials_for(actor: Actor) -> QuerySet[APICredential]:
     """The partner's credentials, newest first, for Super Admins (A-5)."""
     actor.require(Action.MANAGE_PARTNER)
     return (
-        APICredential.objects.filter(partner_id=actor.partner_pk)
+        APICredential.objects.filter(partner_id=actor.partner_pk, customer__isnull=True)
         .annotate(assigned=Count("assignments"))
         .order_by("revoked_at", "-created_at", "-id")
     )

@@ -118,7 +118,9 @@ def _credential_for(actor: Actor, credential_id: int | str) -> APICredential:
         key = int(credential_id)
     except (TypeError, ValueError):
         raise NotFound("No such credential.") from None
-    credential = APICredential.objects.filter(partner_id=actor.partner_pk, pk=key).first()
+    credential = APICredential.objects.filter(
+        partner_id=actor.partner_pk, customer__isnull=True, pk=key
+    ).first()
     if credential is None:
         raise NotFound("No such credential.")
     return credential
@@ -328,6 +330,17 @@ def actor_for_token(token: str, *, address: str | None = None) -> Actor | None:
     credential = row.credential
     if credential.last_used_at is None or now - credential.last_used_at > LAST_USED_RESOLUTION:
         APICredential.objects.filter(pk=credential.pk).update(last_used_at=now)
+    if credential.customer_id is not None:
+        # A tenant credential: a console actor of its one customer, with no partner role.
+        return Actor(
+            partner_id=None,
+            role=None,
+            credential_id=credential.pk,
+            display_name=f"API credential {credential.name}",
+            address=address,
+            customer_id=credential.customer_id,
+            console_role=credential.console_role,
+        )
     return Actor(
         partner_id=credential.partner_id,
         role=credential.partner_role,

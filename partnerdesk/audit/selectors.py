@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from django.db.models import QuerySet
 
 from partnerdesk.audit.actions import ACTION_LABELS
-from partnerdesk.audit.models import ActorKind, AuditEvent
+from partnerdesk.audit.models import AuditEvent
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import ValidationFailed
 from partnerdesk.core.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
@@ -71,9 +71,9 @@ def parse_audit_filters(data: Mapping[str, str]) -> AuditFilters:
 def audit_events(actor: Actor, filters: AuditFilters) -> QuerySet[AuditEvent]:
     """The partner's audit events the actor may read, narrowed by the filters, newest first."""
     actor.require(Action.READ_AUDIT_LOG)
-    qs = AuditEvent.objects.filter(partner_id=actor.partner_pk).exclude(
-        actor_kind=ActorKind.CUSTOMER_ADMIN
-    )
+    # A customer admin's own changes carry the partner only where the partner must know them
+    # (Partner Assistance, answers to its requests); the rest stays in the customer's log.
+    qs = AuditEvent.objects.filter(partner_id=actor.partner_pk)
     if not actor.sees_all_customers:
         qs = qs.filter(customer__in=Customer.objects.visible_to(actor).values("id"))
     if filters.customer:
@@ -94,3 +94,23 @@ def audit_user_choices(actor: Actor) -> list[tuple[int, str]]:
 
     users = User.objects.filter(partner_id=actor.partner_pk).order_by("username")
     return [(u.pk, u.get_full_name() or u.username) for u in users]
+
+
+# How the partner organises its customers is the partner's business, not the customer's.
+PARTNER_INTERNAL_ACTIONS = (
+    "group.member_added",
+    "group.member_removed",
+    "api_credential.customer_assigned",
+    "api_credential.customer_unassigned",
+)
+
+
+def customer_audit_events(customer: Customer) -> QuerySet[AuditEvent]:
+    """S-2: the customer's own log, its admins' changes and what partners did to the tenant,
+    in its console (delegated) or from the partner side. The caller has checked the console."""
+    return (
+        AuditEvent.objects.filter(customer_id=customer.pk)
+        .exclude(action__in=PARTNER_INTERNAL_ACTIONS)
+        .select_related("partner")
+        .order_by("-occurred_at", "-id")
+    )

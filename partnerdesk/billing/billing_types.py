@@ -21,6 +21,7 @@ from partnerdesk.customers.models import BillingType, Customer
 from partnerdesk.customers.trials import TrialRequest, clean_details, products_for
 from partnerdesk.licensing.models import Category, License, LicenseType, Product
 from partnerdesk.licensing.services import TERMS_VERSION
+from partnerdesk.outbound.services import event_emit
 from partnerdesk.partners.models import Partner
 
 # B-2: monthly accounts bill products of these categories by usage.
@@ -121,6 +122,16 @@ def customer_monthly_create(
                 "terms_version": TERMS_VERSION,
             },
         )
+        event_emit(
+            event_type="customer.created",
+            partner_id=customer.partner_id,
+            customer_id=customer.pk,
+            payload={
+                "customerId": str(customer.uuid),
+                "showAs": customer.show_as,
+                "billingType": customer.billing_type,
+            },
+        )
     return customer
 
 
@@ -214,6 +225,16 @@ def _switch(
             "partner_assistance": True,
             "ended_licenses": [f"{lic.product.code} ({lic.license_type})" for lic in ended],
             "usage_products": [lic.product.code for lic in created],
+        },
+    )
+    event_emit(
+        event_type="billing_type.changed",
+        partner_id=customer.partner_id,
+        customer_id=customer.pk,
+        payload={
+            "customerId": str(customer.uuid),
+            "from": before.get("billing_type"),
+            "to": BillingType.USAGE,
         },
     )
     return created

@@ -22,6 +22,7 @@ from partnerdesk.core.permissions import Action
 from partnerdesk.customers.models import BillingType, Customer
 from partnerdesk.customers.trials import TrialRequest, clean_details
 from partnerdesk.licensing.models import License, LicenseType, Product
+from partnerdesk.outbound.services import event_emit
 from partnerdesk.partners.models import Partner
 
 ORDER_NUMBER_MAX = 60
@@ -180,6 +181,16 @@ def managed_order_create(
                         }
                         for sub, product in subs
                     ],
+                },
+            )
+            event_emit(
+                event_type="customer.created",
+                partner_id=customer.partner_id,
+                customer_id=customer.pk,
+                payload={
+                    "customerId": str(customer.uuid),
+                    "showAs": customer.show_as,
+                    "billingType": customer.billing_type,
                 },
             )
     except IntegrityError:

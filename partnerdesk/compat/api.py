@@ -37,7 +37,8 @@ from partnerdesk.compat.serialize import (
     role_items,
     tenant_dict,
 )
-from partnerdesk.core.errors import ValidationFailed
+from partnerdesk.core.actor import Actor
+from partnerdesk.core.errors import NotFound, ValidationFailed
 from partnerdesk.core.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from partnerdesk.core.permissions import Action
 from partnerdesk.customers.access import customer_for
@@ -160,10 +161,20 @@ def token(request: HttpRequest, response: HttpResponse) -> Any:
 whoami_router = Router(tags=["Who am I"])
 
 
-@whoami_router.get("", response={200: WhoAmI, **errors()}, by_alias=True, summary="Who am I")
+@whoami_router.get(
+    "", response={200: WhoAmI, **errors()}, by_alias=True, exclude_none=True, summary="Who am I"
+)
 def whoami(request: HttpRequest) -> Any:
     """The credential's partner id and the API host to call (built from this request's host)."""
     actor = api_actor(request)
+    if actor.customer_id is not None:
+        # A tenant credential (A-5): its tenant, and the host its tenant routes answer at.
+        tenant = Customer.objects.get(pk=actor.customer_id)
+        return {
+            "id": str(tenant.uuid),
+            "idType": "tenant",
+            "apiHosts": {"global": base_url(request), "dataRegion": base_url(request)},
+        }
     return {
         "id": str(actor.partner_id),
         "idType": "partner",
@@ -323,13 +334,23 @@ def role_list(
 licenses_router = Router(tags=["Licenses"])
 
 
+def tenant_for(actor: Actor, tenant_id: str) -> Customer:
+    """X-Tenant-ID: a tenant credential reaches its own tenant only; a partner credential any
+    customer it may see. Anything else answers as missing."""
+    if actor.customer_id is not None:
+        customer = Customer.objects.filter(pk=actor.customer_id, unlinked_at__isnull=True).first()
+        if customer is None or str(customer.uuid) != tenant_id.strip().lower():
+            raise NotFound("No such tenant.")
+        return customer
+    return customer_for(actor, tenant_id)
+
+
 @licenses_router.get(
     "/licenses", response={200: LicenseList, **errors(400, 404)}, summary="List licenses"
 )
 def license_list(request: HttpRequest, x_tenant_id: str = TENANT_HEADER) -> Any:
     """Every license of the tenant named by X-Tenant-ID (a customer this credential may see)."""
-    actor = api_actor(request)
-    customer = customer_for(actor, x_tenant_id)
+    customer = tenant_for(api_actor(request), x_tenant_id)
     licenses = (
         License.objects.filter(customer=customer)
         .select_related("product", "source_key")

@@ -35,7 +35,7 @@ def api_actor(request: HttpRequest) -> Actor:
 
 def require_partner(actor: Actor, partner_id: str) -> None:
     """X-Partner-ID must name the credential's own partner (A-2); anything else is refused."""
-    if partner_id.strip() != str(actor.partner_id):
+    if not actor.is_partner_actor or partner_id.strip() != str(actor.partner_id):
         raise PermissionDenied(
             "X-Partner-ID does not match the partner of this credential.",
             code="forbidden.partnerMismatch",

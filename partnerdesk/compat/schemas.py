@@ -90,6 +90,9 @@ class TokenError(Schema):
 class ApiHosts(Schema):
     model_config = ConfigDict(extra="forbid")
     global_: str = Field(alias="global")
+    dataRegion: str | None = Field(
+        None, description="Tenant credentials only: where the tenant's routes answer."
+    )
 
 
 class WhoAmI(Schema):

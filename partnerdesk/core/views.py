@@ -66,3 +66,20 @@ def link_patterns(**names: str) -> dict[str, str]:
     from django.urls import reverse
 
     return {key: reverse(name, args=[ID_PLACEHOLDER]) for key, name in names.items()}
+
+
+def home(request: HttpRequest) -> HttpResponseBase:
+    """Where "/" and a fresh sign-in land: partner users on their customers, customer admins
+    on their consoles, operators in the administration site."""
+    from django.shortcuts import redirect
+
+    user = request.user
+    if not user.is_authenticated:
+        return redirect_to_login("/")
+    if getattr(user, "partner_id", None) is not None:
+        return redirect("customers:list")
+    if user.customer_roles.exists():  # type: ignore[union-attr]
+        return redirect("console:chooser")
+    if user.is_staff:
+        return redirect("admin:index")
+    return redirect("customers:list")

@@ -4,12 +4,12 @@ bearer token, X-Partner-ID, `items` + `pages`, the common error shape."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.utils import timezone
 from ninja import Query, Router, Schema, Status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from partnerdesk.compat.auth import PARTNER_HEADER, api_actor, require_partner
 from partnerdesk.compat.schemas import PageInfo, errors
@@ -19,6 +19,7 @@ from partnerdesk.core.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from partnerdesk.customers import services
 from partnerdesk.customers.access import customer_for
 from partnerdesk.customers.models import Customer, CustomerGroup
+from partnerdesk.customers.rename import customer_rename
 from partnerdesk.customers.selectors import (
     CustomerFilters,
     customer_details,
@@ -467,3 +468,55 @@ def scheduled_unlink_cancel(
     require_partner(actor, x_partner_id)
     cancel(actor=actor, customer_id=customer_id)
     return Status(204, None)
+
+
+class RenameIn(BaseModel):
+    model_config = ConfigDict(
+        extra="forbid",
+        json_schema_extra={"example": {"showAs": "Harbour Dental Group", "version": 3}},
+    )
+
+    showAs: Annotated[str, StringConstraints(max_length=1000)] = Field(
+        description="The new name shown as: 1 to 100 characters, no control characters."
+    )
+    version: int | None = Field(
+        None,
+        ge=1,
+        le=2**31 - 1,
+        description="The version you read (from a previous rename); when given, a rename by "
+        "someone else since then is refused with 409 and the current name.",
+    )
+
+
+class RenameOut(Schema):
+    model_config = ConfigDict(
+        json_schema_extra={
+            "example": {
+                "id": "5b0fbd8e-3d6e-4c5a-9a57-5d7c1f0e2a11",
+                "showAs": "Harbour Dental Group",
+                "version": 4,
+            }
+        }
+    )
+
+    id: str
+    showAs: str
+    version: int
+
+
+@router.patch(
+    "/customers/{customer_id}",
+    response={200: RenameOut, **errors(400, 403, 404, 409)},
+    summary="Rename a customer (name shown as)",
+)
+def customer_rename_api(
+    request: HttpRequest, customer_id: str, body: RenameIn, x_partner_id: str = PARTNER_HEADER
+) -> Any:
+    """N-1 (Super Admin and Admin credentials). The new name is pushed to the vendor's CRM and
+    to webhooks subscribed to `customer.renamed` (N-2, N-3)."""
+    actor = api_actor(request)
+    require_partner(actor, x_partner_id)
+    customer = customer_rename(
+        actor=actor, customer_id=customer_id, show_as=body.showAs, expected_version=body.version
+    )
+    return {"id": str(customer.uuid), "showAs": customer.show_as, "version": customer.version}

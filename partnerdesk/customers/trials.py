@@ -17,6 +17,7 @@ from partnerdesk.core.errors import ValidationFailed
 from partnerdesk.core.permissions import Action
 from partnerdesk.customers.models import REGION_GEOGRAPHY, BillingType, Customer
 from partnerdesk.licensing.models import License, LicenseType, Product
+from partnerdesk.outbound.services import event_emit
 
 TRIAL_DAYS = 30
 TRIAL_QUANTITY = 50
@@ -186,6 +187,16 @@ def customer_trial_create(*, actor: Actor, request: TrialRequest) -> Customer:
                 **snapshot(customer, ["show_as", "legal_name", "data_region", "billing_type"]),
                 "partner_assistance": True,
                 "trial_products": [p.code for p in products],
+            },
+        )
+        event_emit(
+            event_type="customer.created",
+            partner_id=customer.partner_id,
+            customer_id=customer.pk,
+            payload={
+                "customerId": str(customer.uuid),
+                "showAs": customer.show_as,
+                "billingType": customer.billing_type,
             },
         )
     return customer

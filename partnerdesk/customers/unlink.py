@@ -15,6 +15,7 @@ from partnerdesk.core.permissions import Action
 from partnerdesk.customers.access import customer_for
 from partnerdesk.customers.models import BillingType, Customer, ScheduledUnlink, UnlinkStatus
 from partnerdesk.licensing.models import License, LicenseType
+from partnerdesk.outbound.services import event_emit
 
 REACTIVATION_DAYS = 60
 
@@ -97,6 +98,13 @@ def _unlink_now(actor: Actor, customer: Customer, *, action: str = "customer.unl
             before={"linked": True},
             after={"linked": False, "unlinked_at": now},
         )
+        if action == "customer.unlinked":
+            event_emit(
+                event_type="customer.unlinked",
+                partner_id=customer.partner_id,
+                customer_id=customer.pk,
+                payload={"customerId": str(customer.uuid), "unlinkedAt": now.isoformat()},
+            )
 
 
 def customer_unlink(

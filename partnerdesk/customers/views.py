@@ -14,13 +14,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnerdesk.billing.models import ManagedOrder
 from partnerdesk.billing.offers import billing_offers
+from partnerdesk.core.actor import Actor
 from partnerdesk.core.csvstream import csv_lines
 from partnerdesk.core.errors import DomainError, ValidationFailed
 from partnerdesk.core.permissions import Action
 from partnerdesk.core.views import get_actor, link_patterns, partner_view
 from partnerdesk.customers import services
 from partnerdesk.customers.access import customer_for
-from partnerdesk.customers.models import BillingType
+from partnerdesk.customers.approvals import pending_request_for
+from partnerdesk.customers.models import BillingType, Customer
 from partnerdesk.customers.selectors import (
     SORTS,
     CustomerFilters,
@@ -82,10 +84,18 @@ def customer_contact(request: HttpRequest, customer_id: str) -> HttpResponse:
     """C-6: the contact pop-up (a fragment for htmx, a page without JavaScript)."""
     actor = get_actor(request)
     customer = customer_for(actor, customer_id)
-    details = customer_details(customer)
-    context = {"customer": customer, "groups": details.groups}
+    context = contact_context(actor, customer)
     template = "customers/_contact.html" if request.htmx else "customers/contact_page.html"  # type: ignore[attr-defined]
     return render(request, template, context)
+
+
+def contact_context(actor: Actor, customer: Customer, *, saved: bool = False) -> dict[str, Any]:
+    return {
+        "customer": customer,
+        "groups": customer_details(customer).groups,
+        "may_rename": actor.can(Action.RENAME_CUSTOMER),
+        "saved": saved,
+    }
 
 
 @require_GET
@@ -109,6 +119,9 @@ def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
         ).may_update(customer),
         "unlink_due": scheduled_unlinks_for([customer.id]).get(customer.id),
         "managed_order": ManagedOrder.objects.filter(customer=customer).first(),
+        "pending_approval": pending_request_for(customer),
+        "may_launch": actor.can(Action.LAUNCH_CUSTOMER),
+        "may_request_approval": actor.can(Action.REQUEST_APPROVAL),
         "other_groups": [g for g in partner_groups(actor) if g.id not in member_ids]
         if can_manage
         else [],

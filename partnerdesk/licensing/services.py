@@ -31,6 +31,7 @@ from partnerdesk.customers.access import customer_for
 from partnerdesk.customers.models import BillingType, Customer
 from partnerdesk.licensing import keys
 from partnerdesk.licensing.models import License, LicenseKey, LicenseType, Product
+from partnerdesk.outbound.services import event_emit
 from partnerdesk.partners.models import Partner
 
 # L-3: the terms text lives in templates/licensing/terms/<version>.html; a new text gets a new
@@ -424,6 +425,24 @@ def _create_license(
             "changed": [c["after"] for c in changed],
         },
     )
+    event_emit(
+        event_type="license.applied",
+        partner_id=customer.partner_id,
+        customer_id=customer.id,
+        payload={
+            "customerId": str(customer.uuid),
+            "productCode": product.code,
+            "quantity": plan.quantity,
+            "endsOn": plan.ends_on.isoformat() if plan.ends_on else None,
+        },
+    )
+    if billing_after != billing_before:
+        event_emit(
+            event_type="billing_type.changed",
+            partner_id=customer.partner_id,
+            customer_id=customer.id,
+            payload={"customerId": str(customer.uuid), "from": billing_before, "to": billing_after},
+        )
     return AppliedKey(
         license=license,
         customer=customer,

@@ -32,7 +32,9 @@ def test_sign_in_leads_to_customers_and_sign_out_ends_the_session(super_admin):
     client = Client()
     response = client.post(LOGIN, {"username": super_admin.username, "password": PASSWORD})
     assert response.status_code == 302
-    assert response["Location"] == reverse("customers:list")
+    # Sign-in lands on "/", which sends partner users to their customers.
+    assert response["Location"] == reverse("home")
+    assert client.get(reverse("home"))["Location"] == reverse("customers:list")
     assert client.get(reverse("customers:list")).status_code == 200
     client.post(reverse("accounts:logout"))
     assert client.get(reverse("customers:list")).status_code == 302

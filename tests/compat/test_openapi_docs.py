@@ -8,6 +8,9 @@ import re
 from django.test import Client
 
 ROUTES = {
+    ("patch", "/partnerdesk/v1/customers/{customer_id}"),
+    ("post", "/partnerdesk/v1/customers/{customer_id}/approval-requests"),
+    ("get", "/partnerdesk/v1/customers/{customer_id}/approval-requests"),
     ("post", "/api/v2/oauth2/token"),
     ("get", "/whoami/v1"),
     ("get", "/partner/v1/tenants"),
@@ -32,11 +35,23 @@ ROUTES = {
     ("get", "/partnerdesk/v1/audit-events"),
     ("get", "/partner/v1/billing/usage/{year}/{month}"),
     ("post", "/partnerdesk/v1/devices/check-in"),
+    ("post", "/partnerdesk/v1/alerts/ingest"),
     ("post", "/partnerdesk/v1/customers/{customer_id}/enrollment-tokens"),
     ("post", "/partnerdesk/v1/trial-customers"),
     ("post", "/partnerdesk/v1/monthly-accounts"),
     ("post", "/partnerdesk/v1/managed-orders"),
     ("post", "/partnerdesk/v1/customers/{customer_id}/billing-type"),
+    ("get", "/partnerdesk/v1/webhooks"),
+    ("post", "/partnerdesk/v1/webhooks"),
+    ("get", "/partnerdesk/v1/webhooks/{webhook_id}"),
+    ("patch", "/partnerdesk/v1/webhooks/{webhook_id}"),
+    ("delete", "/partnerdesk/v1/webhooks/{webhook_id}"),
+    ("post", "/partnerdesk/v1/webhooks/{webhook_id}/rotate-secret"),
+    ("get", "/partnerdesk/v1/webhooks/deliveries"),
+    ("post", "/partnerdesk/v1/webhooks/deliveries/{delivery_id}/redeliver"),
+    ("get", "/partnerdesk/v1/partner/logo"),
+    ("put", "/partnerdesk/v1/partner/logo"),
+    ("delete", "/partnerdesk/v1/partner/logo"),
 }
 
 
@@ -60,8 +75,9 @@ def test_openapi_lists_every_route_with_its_statuses(db: None) -> None:
                 assert "RateLimit-Remaining" in response["headers"], (method, path)
             if path != "/api/v2/oauth2/token":
                 assert {"401", "429"} <= statuses, (method, path)
-                # Agents check devices in with a customer's enrollment token.
-                expected = "EnrollmentTokenAuth" if path.endswith("/check-in") else "BearerToken"
+                # Agents check devices in and send alerts with a customer's enrollment token.
+                agent = path.endswith(("/check-in", "/alerts/ingest"))
+                expected = "EnrollmentTokenAuth" if agent else "BearerToken"
                 assert op["security"] == [{expected: []}], (method, path)
 
 

@@ -116,6 +116,10 @@ def test_api_conforms_to_its_openapi_description(
         # codes from the catalogue, a real email address, accepted terms, the MSP Flex program
         # and the customer's current billing type (B-1..B-3).
         excluded.append(positive_data_acceptance)
+    if case.method == "PUT" and case.path == "/partnerdesk/v1/partner/logo":
+        # G-1: a schema-valid binary part is still refused unless it decodes as a PNG or JPEG
+        # within the limits; schemathesis has no image generator for form parts.
+        excluded.append(positive_data_acceptance)
     case.call_and_validate(excluded_checks=excluded)
 
 

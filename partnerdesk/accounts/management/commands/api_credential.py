@@ -83,7 +83,9 @@ class Command(BaseCommand):
                 "last_used_at": c.last_used_at.isoformat() if c.last_used_at else None,
                 "revoked_at": c.revoked_at.isoformat() if c.revoked_at else None,
             }
-            for c in APICredential.objects.filter(partner=_partner(options["partner"]))
+            for c in APICredential.objects.filter(
+                partner=_partner(options["partner"]), customer__isnull=True
+            )
         ]
         self.stdout.write(json.dumps(rows, indent=2))
 

@@ -10,6 +10,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from partnerdesk.accounts.demo import ensure_demo_credentials
+from partnerdesk.accounts.demo_console import ensure_demo_console
 from partnerdesk.console.demo import load_device_history
 from partnerdesk.core import demo_data
 from partnerdesk.licensing.demo import print_demo_keys
@@ -49,9 +50,15 @@ class Command(BaseCommand):
         if options["customers"]:
             self._bulk(options["partner"], options["customers"], not options["no_licenses"])
         api_credentials = ensure_demo_credentials()
+        console_admins = ensure_demo_console()
         load_device_history(None if options["quiet"] else self.stdout)
         if not options["quiet"]:
             self._print_sign_ins()
+            self.stdout.write(
+                "\nDemo customer admins (they sign in at the same page and land in their console):"
+            )
+            for who, username, password in console_admins:
+                self.stdout.write(f"  {who:<52} {username:<22} {password}")
             self.stdout.write("\nDemo API credentials (client id, client secret; see docs/api.md):")
             for who, client_id, secret in api_credentials:
                 self.stdout.write(f"  {who:<52} {client_id:<24} {secret}")

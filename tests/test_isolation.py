@@ -186,6 +186,9 @@ def test_s1_new_customer_urls_hide_unassigned_customers(world, role):
         ("audit:list", {PartnerRole.SUPER_ADMIN, PartnerRole.ADMIN, PartnerRole.BUSINESS_ADMIN}),
         ("audit:export", {PartnerRole.SUPER_ADMIN, PartnerRole.ADMIN, PartnerRole.BUSINESS_ADMIN}),
         ("accounts:credentials", {PartnerRole.SUPER_ADMIN}),
+        ("partner_settings:logo", {PartnerRole.SUPER_ADMIN, PartnerRole.HELP_DESK}),
+        ("webhooks:list", {PartnerRole.SUPER_ADMIN}),
+        ("webhooks:deliveries", {PartnerRole.SUPER_ADMIN}),
     ],
 )
 def test_section1_partner_pages_follow_the_role_table(world, url_name, allowed):
@@ -196,9 +199,140 @@ def test_section1_partner_pages_follow_the_role_table(world, url_name, allowed):
 
 
 @pytest.mark.parametrize(
-    "url_name", ["groups:list", "audit:list", "audit:export", "accounts:credentials"]
+    "url_name",
+    [
+        "groups:list",
+        "audit:list",
+        "audit:export",
+        "accounts:credentials",
+        "partner_settings:logo",
+        "webhooks:list",
+        "webhooks:deliveries",
+    ],
 )
 def test_anonymous_users_are_sent_to_sign_in_from_partner_pages(url_name):
     response = Client().get(reverse(url_name))
     assert response.status_code == 302
     assert response["Location"].startswith(reverse("accounts:login"))
+
+
+# -- the console issue: Launch customer, approval requests, rename, the customer's console --
+
+
+def partner_assist_urls(customer) -> list[tuple[str, str]]:
+    return [
+        ("post", reverse("customers:launch", args=[customer.uuid])),
+        ("get", reverse("customers:request_approval", args=[customer.uuid])),
+        ("post", reverse("customers:request_approval", args=[customer.uuid])),
+        ("get", reverse("customers:rename", args=[customer.uuid])),
+        ("post", reverse("customers:rename", args=[customer.uuid])),
+    ]
+
+
+def console_urls(customer) -> list[tuple[str, str]]:
+    from partnerdesk.console.models import EarlyAccessProgram
+
+    program, _ = EarlyAccessProgram.objects.get_or_create(name="Isolation preview")
+    some_request = uuid.uuid4()
+    return [
+        ("get", reverse("console:home", args=[customer.uuid])),
+        ("get", reverse("console:settings", args=[customer.uuid])),
+        ("post", reverse("console:partner_assistance", args=[customer.uuid])),
+        ("post", reverse("console:approval_answer", args=[customer.uuid, some_request])),
+        ("post", reverse("console:early_access", args=[customer.uuid, program.pk])),
+        ("get", reverse("console:audit", args=[customer.uuid])),
+        ("get", reverse("console:logo", args=[customer.uuid])),
+        ("post", reverse("console:logo_upload", args=[customer.uuid])),
+        ("post", reverse("console:logo_remove", args=[customer.uuid])),
+        ("post", reverse("console:end_session", args=[customer.uuid])),
+    ]
+
+
+def _nothing_changed(customer) -> None:
+    from partnerdesk.console.models import CustomerLogo, EarlyAccessEnrollment
+    from partnerdesk.customers.models import ApprovalRequest
+
+    before = customer.show_as, customer.partner_assistance
+    customer.refresh_from_db()
+    assert (customer.show_as, customer.partner_assistance) == before
+    assert not ApprovalRequest.objects.filter(customer=customer).exists()
+    assert not CustomerLogo.objects.filter(customer=customer).exists()
+    assert not EarlyAccessEnrollment.objects.filter(customer=customer).exists()
+
+
+def test_s1_console_and_assist_urls_send_anonymous_users_to_sign_in(world):
+    client = Client()
+    for method, url in partner_assist_urls(world["hidden"]) + console_urls(world["hidden"]):
+        response = getattr(client, method)(url)
+        assert response.status_code == 302, url
+        assert response["Location"].startswith(reverse("accounts:login")), url
+    _nothing_changed(world["hidden"])
+
+
+def test_s1_another_partner_reaches_neither_assist_urls_nor_console(world):
+    client = login(world["outsider"])
+    for method, url in partner_assist_urls(world["hidden"]) + console_urls(world["hidden"]):
+        response = getattr(client, method)(url, {"show_as": "Taken", "version": 1})
+        assert response.status_code == 404, url
+        assert SECRET not in response.content.decode()
+    _nothing_changed(world["hidden"])
+
+
+@pytest.mark.parametrize("role", [PartnerRole.ADMIN, PartnerRole.HELP_DESK, PartnerRole.READ_ONLY])
+def test_s1_assist_urls_hide_unassigned_customers(world, role):
+    client = login(world["users"][role])
+    for method, url in partner_assist_urls(world["hidden"]):
+        assert getattr(client, method)(url, {"show_as": "Taken"}).status_code == 404, url
+    _nothing_changed(world["hidden"])
+
+
+def test_s1_owning_partner_without_a_delegated_session_does_not_reach_the_console(world):
+    client = login(world["users"][PartnerRole.SUPER_ADMIN])
+    for method, url in console_urls(world["hidden"]):
+        assert getattr(client, method)(url, {"enabled": "on"}).status_code == 404, url
+    _nothing_changed(world["hidden"])
+
+
+def test_s1_customer_admin_of_one_tenant_reaches_no_other(world):
+    from tests.factories import customer_admin
+
+    client = login(customer_admin(world["visible"], "super_admin"))
+    for method, url in console_urls(world["hidden"]):
+        response = getattr(client, method)(url, {"enabled": "on", "decision": "approve"})
+        assert response.status_code == 404, url
+        assert SECRET not in response.content.decode()
+    for method, url in partner_assist_urls(world["hidden"]):
+        assert getattr(client, method)(url).status_code == 403, url
+    _nothing_changed(world["hidden"])
+
+
+def test_s1_delegated_session_into_one_customer_reaches_no_other(world):
+    from partnerdesk.customers.models import Customer
+
+    Customer.objects.filter(pk=world["visible"].pk).update(partner_assistance=True)
+    Customer.objects.filter(pk=world["hidden"].pk).update(partner_assistance=False)
+    world["hidden"].refresh_from_db()
+    client = login(world["users"][PartnerRole.ADMIN])
+    assert client.post(reverse("customers:launch", args=[world["visible"].uuid])).status_code == 302
+    for method, url in console_urls(world["hidden"]):
+        assert getattr(client, method)(url, {"enabled": "on"}).status_code == 404, url
+    _nothing_changed(world["hidden"])
+
+
+def test_s1_another_partners_webhooks_answer_as_missing(world):
+    from partnerdesk.outbound.models import WebhookEndpoint
+
+    endpoint = WebhookEndpoint.objects.create(
+        partner=world["hidden"].partner,
+        url="https://hooks.example.com/secret",
+        events=["customer.renamed"],
+        secret="whsec_" + "A" * 43,
+        created_by="test",
+    )
+    client = login(world["outsider"])
+    for name in ("webhooks:edit", "webhooks:delete", "webhooks:rotate"):
+        response = client.get(reverse(name, args=[endpoint.pk]))
+        assert response.status_code == 404, name
+        assert "hooks.example.com" not in response.content.decode()
+    assert client.post(reverse("webhooks:delete", args=[endpoint.pk])).status_code == 404
+    assert WebhookEndpoint.objects.filter(pk=endpoint.pk).exists()

@@ -10,7 +10,7 @@ from partnerdesk.accounts.models import CustomerAdmin, User
 from partnerdesk.console.models import EarlyAccessProgram
 from partnerdesk.core import demo_data
 from partnerdesk.core.permissions import ConsoleRole
-from partnerdesk.customers.models import BillingType, Customer
+from partnerdesk.customers.models import Customer
 
 CONSOLE_PASSWORD = "Console-partnerdesk-2026"  # noqa: S105 (demo only, printed)
 PROGRAMS = [
@@ -53,15 +53,16 @@ def ensure_demo_console() -> list[tuple[str, str, str]]:
         .order_by("user__username")
     )
     if not existing:
-        customers = list(
-            Customer.objects.filter(
-                partner__name=demo_data.PARTNER_A,
-                unlinked_at__isnull=True,
-                assignments__user__username="northbridge-admin",
-            )
-            .exclude(billing_type=BillingType.USAGE)
-            .order_by("show_as")[: len(ADMINS)]
-        )
+        assigned = Customer.objects.filter(
+            partner__name=demo_data.PARTNER_A,
+            unlinked_at__isnull=True,
+            assignments__user__username="northbridge-admin",
+        ).order_by("show_as")
+        # Consoles worth opening: customers whose devices report (and so have alerts and
+        # usage to draw), then any other assigned customer.
+        with_devices = list(assigned.filter(devices__isnull=False).distinct()[: len(ADMINS)])
+        others = [c for c in assigned[: len(ADMINS) * 2] if c not in with_devices]
+        customers = (with_devices + others)[: len(ADMINS)]
         for customer, (role, assistance) in zip(customers, ADMINS, strict=False):
             user = User(
                 username=f"{_slug(customer.show_as)}-console",

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import IO, Any
 
 from django.http import HttpRequest, HttpResponse
-from PIL import Image, ImageOps
+from PIL import Image, ImageFile, ImageOps
 
 from partnerdesk.core.errors import ValidationFailed
 from partnerdesk.core.models import StoredImage
@@ -144,12 +144,18 @@ def _too_big(width: int | None = None, height: int | None = None) -> ValidationF
 
 
 def _decode(img: Image.Image) -> Image.Image:
+    # Pillow's switch for tolerating truncated files is process-wide, and libraries may turn it
+    # on when imported (WeasyPrint does); a logo check must never inherit that.
+    tolerant = ImageFile.LOAD_TRUNCATED_IMAGES
+    ImageFile.LOAD_TRUNCATED_IMAGES = False
     try:
         img.load()
     except Image.DecompressionBombError as exc:
         raise _too_big() from exc
     except _DAMAGED as exc:
         raise _refuse("The image is truncated or damaged.", "damaged") from exc
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = tolerant
     return img
 
 

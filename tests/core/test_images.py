@@ -234,3 +234,16 @@ def test_shared_logo_form_partial_shows_forms_only_when_not_read_only() -> None:
         "partials/logo_form.html", logo_form_context(None, read_only=True, **urls)
     )
     assert "<form" not in shown and "No logo yet." in shown
+
+
+def test_truncated_files_are_refused_even_when_pillow_is_set_to_tolerate_them() -> None:
+    # WeasyPrint switches Pillow's process-wide tolerance on when it is imported.
+    from PIL import ImageFile
+
+    ImageFile.LOAD_TRUNCATED_IMAGES = True
+    try:
+        with pytest.raises(ValidationFailed, match="truncated or damaged"):
+            validate_logo(files.truncated_jpeg(), filename="logo.jpg")
+        assert ImageFile.LOAD_TRUNCATED_IMAGES is True
+    finally:
+        ImageFile.LOAD_TRUNCATED_IMAGES = False

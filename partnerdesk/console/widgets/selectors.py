@@ -8,9 +8,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from dataclasses import dataclass
+from typing import Any
 
-from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncDate
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.models import CharField, Count, Func, Q, Sum
+from django.db.models.sql.compiler import SQLCompiler
 
 from partnerdesk.console.models import Alert, AlertSeverity, Device, DeviceDay, DeviceHealth
 from partnerdesk.customers.models import Customer
@@ -106,6 +108,26 @@ class Summary:
     licenses_expiring: int
 
 
+class UTCDay(Func):
+    """The UTC day of a datetime column as 'YYYY-MM-DD', computed by the database itself.
+    Django's TruncDate is a Python function on SQLite, called once per row (0.25 s for 67,000
+    alerts); SQLite stores datetimes as UTC text 'YYYY-MM-DD HH:MM:SS', so the day is its first
+    ten characters (48 ms, docs/performance.md). PostgreSQL converts to UTC first."""
+
+    output_field = CharField()
+    template = "SUBSTR(%(expressions)s, 1, 10)"
+
+    def as_postgresql(
+        self, compiler: SQLCompiler, connection: BaseDatabaseWrapper, **extra: Any
+    ) -> tuple[str, Any]:
+        return self.as_sql(
+            compiler,
+            connection,
+            template="to_char(%(expressions)s AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
+            **extra,
+        )
+
+
 def _utc_day(now: dt.datetime) -> dt.date:
     return now.astimezone(dt.UTC).date()
 
@@ -153,13 +175,13 @@ def alerts_per_day(customer: Customer, now: dt.datetime, days: int = PERIOD_DAYS
     first = _period_start(now, days)
     rows = (
         Alert.objects.filter(_alerts(customer), raised_at__gte=first, raised_at__lte=now)
-        .annotate(day=TruncDate("raised_at", tzinfo=dt.UTC))
+        .annotate(day=UTCDay("raised_at"))
         .values_list("day", "severity")
         .annotate(n=Count("pk"))
         .values_list("day", "severity", "n")
     )
     labels = [first.date() + dt.timedelta(days=i) for i in range(days)]
-    index = {d: i for i, d in enumerate(labels)}
+    index = {d.isoformat(): i for i, d in enumerate(labels)}
     by_severity = {s.value: [0] * days for s in AlertSeverity}
     for day, severity, n in rows:
         if day in index and severity in by_severity:

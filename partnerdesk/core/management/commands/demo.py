@@ -50,15 +50,15 @@ class Command(BaseCommand):
         if options["customers"]:
             self._bulk(options["partner"], options["customers"], not options["no_licenses"])
         api_credentials = ensure_demo_credentials()
-        console_admins = ensure_demo_console()
         load_device_history(None if options["quiet"] else self.stdout)
+        console_admins = ensure_demo_console()
         if not options["quiet"]:
             self._print_sign_ins()
             self.stdout.write(
                 "\nDemo customer admins (they sign in at the same page and land in their console):"
             )
             for who, username, password in console_admins:
-                self.stdout.write(f"  {who:<52} {username:<22} {password}")
+                self.stdout.write(f"  {who:<52} {username:<30} {password}")
             self.stdout.write("\nDemo API credentials (client id, client secret; see docs/api.md):")
             for who, client_id, secret in api_credentials:
                 self.stdout.write(f"  {who:<52} {client_id:<24} {secret}")

@@ -8,6 +8,16 @@ import re
 from django.test import Client
 
 ROUTES = {
+    ("get", "/partnerdesk/v1/tenant/partner-assistance"),
+    ("put", "/partnerdesk/v1/tenant/partner-assistance"),
+    ("get", "/partnerdesk/v1/tenant/approval-requests"),
+    ("post", "/partnerdesk/v1/tenant/approval-requests/{request_id}/answer"),
+    ("get", "/partnerdesk/v1/tenant/logo"),
+    ("put", "/partnerdesk/v1/tenant/logo"),
+    ("delete", "/partnerdesk/v1/tenant/logo"),
+    ("get", "/partnerdesk/v1/tenant/early-access-programs"),
+    ("post", "/partnerdesk/v1/tenant/early-access-programs/{program_id}/enrollment"),
+    ("delete", "/partnerdesk/v1/tenant/early-access-programs/{program_id}/enrollment"),
     ("patch", "/partnerdesk/v1/customers/{customer_id}"),
     ("post", "/partnerdesk/v1/customers/{customer_id}/approval-requests"),
     ("get", "/partnerdesk/v1/customers/{customer_id}/approval-requests"),

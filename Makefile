@@ -58,6 +58,7 @@ lint: $(VENV)/.dev-installed
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy .
 
-bench: $(VENV)/.dev-installed
+bench: $(VENV)/.dev-installed pdf-deps
 	$(BIN)/python bench/customers.py
 	$(BIN)/python bench/billing.py
+	$(BIN)/python bench/export.py

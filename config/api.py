@@ -127,9 +127,11 @@ api.add_router("/partnerdesk/v1", licensing_router)
 api.add_router("/partnerdesk/v1", audit_router)
 api.add_router("/partner/v1", billing_report_router)
 api.add_router("/partnerdesk/v1", console_router)
+api.add_router("/partnerdesk/v1", "partnerdesk.console.dashboard_api.router")
 api.add_router("/partnerdesk/v1", billing_router)
 api.add_router("/partnerdesk/v1", outbound_router)
 api.add_router("/partnerdesk/v1", "partnerdesk.partners.api.router")
+api.add_router("/partnerdesk/v1", "partnerdesk.reports.api.router")
 
 
 @api.exception_handler(DomainError)

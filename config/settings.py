@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "partnerdesk.audit",
     "partnerdesk.compat",
     "partnerdesk.outbound",
+    "partnerdesk.reports",
     # django-ninja in INSTALLED_APPS serves the API docs' assets from our static files, no CDN.
     "ninja",
 ]

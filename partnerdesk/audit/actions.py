@@ -42,6 +42,12 @@ ACTION_LABELS: dict[str, str] = {
     "customer_logo.removed": "Customer logo removed",
     "partner_logo.set": "Partner logo uploaded",
     "partner_logo.removed": "Partner logo removed",
+    "dashboard.created": "Dashboard created",
+    "dashboard.renamed": "Dashboard renamed",
+    "dashboard.deleted": "Dashboard deleted",
+    "dashboard.widget_added": "Dashboard widget added",
+    "dashboard.widget_removed": "Dashboard widget removed",
+    "dashboard.layout_saved": "Dashboard layout changed",
 }
 
 

@@ -3,8 +3,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.functions import Lower
 
 from partnerdesk.core.models import StoredImage
 from partnerdesk.core.permissions import CONSOLE_ROLE_CHOICES
@@ -196,3 +199,60 @@ class Alert(models.Model):
 
     def __str__(self) -> str:
         return f"{self.severity} {self.category}: {self.description[:40]}"
+
+
+class Dashboard(models.Model):
+    """A customer's custom dashboard (X-1): widgets of the library placed on a 4-column grid.
+    The Central Overview and the built-in dashboards are defined in code, not stored."""
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.CASCADE, related_name="dashboards"
+    )
+    name = models.CharField(max_length=80)
+    created_by = models.CharField(max_length=200)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    # Bumped by every change of the widgets, so that a layout saved from a page that has gone
+    # stale is refused instead of silently undoing someone else's change.
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                "customer", Lower("name"), name="dashboard_name_unique_per_customer"
+            ),
+            models.CheckConstraint(condition=~Q(name=""), name="dashboard_name_not_empty"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DashboardWidget(models.Model):
+    """One widget on a custom dashboard: columns x .. x+w-1 and rows y .. y+h-1 of the grid."""
+
+    partner = models.ForeignKey("partners.Partner", on_delete=models.CASCADE, related_name="+")
+    customer = models.ForeignKey("customers.Customer", on_delete=models.CASCADE, related_name="+")
+    dashboard = models.ForeignKey(Dashboard, on_delete=models.CASCADE, related_name="widgets")
+    widget_key = models.CharField(max_length=60)
+    x = models.PositiveSmallIntegerField()
+    y = models.PositiveSmallIntegerField()
+    w = models.PositiveSmallIntegerField()
+    h = models.PositiveSmallIntegerField()
+
+    class Meta:
+        # The 4-column grid (X-1): 1-4 columns wide, 1-2 rows high, never past the right edge.
+        constraints = [
+            models.CheckConstraint(condition=Q(x__gte=0, y__gte=0), name="dashboard_widget_xy"),
+            models.CheckConstraint(condition=Q(w__gte=1, w__lte=4), name="dashboard_widget_w"),
+            models.CheckConstraint(condition=Q(h__gte=1, h__lte=2), name="dashboard_widget_h"),
+            models.CheckConstraint(
+                condition=Q(x__lte=4 - F("w")), name="dashboard_widget_inside_grid"
+            ),
+        ]
+        indexes = [models.Index(fields=["customer", "dashboard"], name="dashboard_widget_owner")]
+
+    def __str__(self) -> str:
+        return f"{self.widget_key} at {self.x},{self.y} ({self.w}x{self.h})"

@@ -1,6 +1,8 @@
 from django.urls import path
 
+from partnerdesk.console import dashboard_views as dash
 from partnerdesk.console import views
+from partnerdesk.reports import views as report_views
 
 app_name = "console"
 urlpatterns = [
@@ -37,4 +39,46 @@ urlpatterns = [
     ),
     path("<str:customer_id>/audit/", views.console_audit, name="audit"),
     path("<str:customer_id>/end-session/", views.console_end_session, name="end_session"),
+    path("<str:customer_id>/exports/<str:export_id>/", report_views.export_status, name="export"),
+    path(
+        "<str:customer_id>/exports/<str:export_id>/download/",
+        report_views.export_download,
+        name="export_download",
+    ),
+    path("<str:customer_id>/dashboards/", dash.dashboards, name="dashboards"),
+    path("<str:customer_id>/dashboards/new/", dash.dashboard_new, name="dashboard_new"),
+    path("<str:customer_id>/dashboards/<str:ref>/", dash.dashboard, name="dashboard"),
+    path(
+        "<str:customer_id>/dashboards/<str:ref>/edit/", dash.dashboard_edit, name="dashboard_edit"
+    ),
+    path(
+        "<str:customer_id>/dashboards/<str:ref>/widgets/",
+        dash.dashboard_widget_add_view,
+        name="dashboard_widget_add",
+    ),
+    path(
+        "<str:customer_id>/dashboards/<str:ref>/widgets/<int:widget_id>/move/",
+        dash.dashboard_widget_move_view,
+        name="dashboard_widget_move",
+    ),
+    path(
+        "<str:customer_id>/dashboards/<str:ref>/widgets/<int:widget_id>/remove/",
+        dash.dashboard_widget_remove_view,
+        name="dashboard_widget_remove",
+    ),
+    path(
+        "<str:customer_id>/dashboards/<str:ref>/delete/",
+        dash.dashboard_delete_view,
+        name="dashboard_delete",
+    ),
+    path(
+        "<str:customer_id>/dashboards/<str:ref>/copy/",
+        dash.dashboard_copy_view,
+        name="dashboard_copy",
+    ),
+    path(
+        "<str:customer_id>/dashboards/<str:ref>/export/",
+        dash.dashboard_export,
+        name="dashboard_export",
+    ),
 ]

@@ -62,6 +62,15 @@ ROUTES = {
     ("get", "/partnerdesk/v1/partner/logo"),
     ("put", "/partnerdesk/v1/partner/logo"),
     ("delete", "/partnerdesk/v1/partner/logo"),
+    ("get", "/partnerdesk/v1/customers/{customer_id}/exports/{export_id}"),
+    ("get", "/partnerdesk/v1/customers/{customer_id}/exports/{export_id}/pdf"),
+    ("get", "/partnerdesk/v1/customers/{customer_id}/dashboards"),
+    ("post", "/partnerdesk/v1/customers/{customer_id}/dashboards"),
+    ("get", "/partnerdesk/v1/customers/{customer_id}/dashboards/{dashboard_id}"),
+    ("patch", "/partnerdesk/v1/customers/{customer_id}/dashboards/{dashboard_id}"),
+    ("delete", "/partnerdesk/v1/customers/{customer_id}/dashboards/{dashboard_id}"),
+    ("post", "/partnerdesk/v1/customers/{customer_id}/dashboards/{dashboard_id}/export"),
+    ("get", "/partnerdesk/v1/widget-types"),
 }
 
 

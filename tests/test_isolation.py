@@ -245,6 +245,78 @@ def console_urls(customer) -> list[tuple[str, str]]:
         ("post", reverse("console:logo_upload", args=[customer.uuid])),
         ("post", reverse("console:logo_remove", args=[customer.uuid])),
         ("post", reverse("console:end_session", args=[customer.uuid])),
+        *dashboard_urls(customer),
+    ]
+
+
+def _custom_dashboard_and_export(customer):
+    """A custom dashboard with one widget and a finished PDF export of it, so the dashboard
+    and export URLs below point at real rows of the customer."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from partnerdesk.console.models import Dashboard, DashboardWidget
+    from partnerdesk.reports.models import DashboardExport, ExportStatus
+
+    board, created = Dashboard.objects.get_or_create(
+        customer=customer,
+        name="Isolation board",
+        defaults={"partner_id": customer.partner_id, "created_by": "test"},
+    )
+    if created:
+        DashboardWidget.objects.create(
+            partner_id=customer.partner_id,
+            customer=customer,
+            dashboard=board,
+            widget_key="devices-by-health",
+            x=0,
+            y=0,
+            w=2,
+            h=1,
+        )
+    now = timezone.now()
+    export, _ = DashboardExport.objects.get_or_create(
+        customer=customer,
+        title="Isolation board",
+        defaults={
+            "partner_id": customer.partner_id,
+            "source": f"custom:{board.uuid}",
+            "placements": [{"key": "devices-by-health", "x": 0, "y": 0, "w": 2, "h": 1}],
+            "requested_by": "test",
+            "requested_at": now,
+            "status": ExportStatus.DONE,
+            "progress": 100,
+            "pdf": b"%PDF-1.7 isolation",
+            "size": 18,
+            "finished_at": now,
+            "expires_at": now + dt.timedelta(hours=24),
+        },
+    )
+    return board, export
+
+
+def dashboard_urls(customer) -> list[tuple[str, str]]:
+    board, export = _custom_dashboard_and_export(customer)
+    widget = board.widgets.get()
+    c, ref = customer.uuid, board.uuid
+    return [
+        ("get", reverse("console:dashboards", args=[c])),
+        ("get", reverse("console:dashboard_new", args=[c])),
+        ("post", reverse("console:dashboard_new", args=[c])),
+        ("get", reverse("console:dashboard", args=[c, "overview"])),
+        ("get", reverse("console:dashboard", args=[c, ref])),
+        ("get", reverse("console:dashboard_edit", args=[c, ref])),
+        ("post", reverse("console:dashboard_edit", args=[c, ref])),
+        ("post", reverse("console:dashboard_widget_add", args=[c, ref])),
+        ("post", reverse("console:dashboard_widget_move", args=[c, ref, widget.pk])),
+        ("post", reverse("console:dashboard_widget_remove", args=[c, ref, widget.pk])),
+        ("get", reverse("console:dashboard_delete", args=[c, ref])),
+        ("post", reverse("console:dashboard_delete", args=[c, ref])),
+        ("post", reverse("console:dashboard_copy", args=[c, "threat-overview"])),
+        ("post", reverse("console:dashboard_export", args=[c, ref])),
+        ("get", reverse("console:export", args=[c, export.uuid])),
+        ("get", reverse("console:export_download", args=[c, export.uuid])),
     ]
 
 
@@ -258,6 +330,20 @@ def _nothing_changed(customer) -> None:
     assert not ApprovalRequest.objects.filter(customer=customer).exists()
     assert not CustomerLogo.objects.filter(customer=customer).exists()
     assert not EarlyAccessEnrollment.objects.filter(customer=customer).exists()
+    _dashboards_unchanged(customer)
+
+
+def _dashboards_unchanged(customer) -> None:
+    from partnerdesk.console.models import Dashboard
+    from partnerdesk.reports.models import DashboardExport
+
+    board, export = _custom_dashboard_and_export(customer)
+    assert list(Dashboard.objects.filter(customer=customer)) == [board]
+    assert [(w.widget_key, w.x, w.y, w.w, w.h) for w in board.widgets.all()] == [
+        ("devices-by-health", 0, 0, 2, 1)
+    ]
+    assert board.name == "Isolation board" and board.version == 1
+    assert list(DashboardExport.objects.filter(customer=customer)) == [export]
 
 
 def test_s1_console_and_assist_urls_send_anonymous_users_to_sign_in(world):

@@ -48,6 +48,7 @@ ACTION_LABELS: dict[str, str] = {
     "dashboard.widget_added": "Dashboard widget added",
     "dashboard.widget_removed": "Dashboard widget removed",
     "dashboard.layout_saved": "Dashboard layout changed",
+    "dashboard.exported": "Dashboard exported to PDF",
 }
 
 

@@ -1,307 +1,47 @@
-"""Dashboards of a customer's console (X-1) and the export rule (X-2).
-
-The Central Overview and the built-in dashboards are defined here, in code: they ship with the
-product and change with it. Custom dashboards are rows (`Dashboard`, `DashboardWidget`) on a
-grid of 4 columns; every change of their widgets goes through `_change_widgets`, which locks
-the dashboard, checks the version the page was drawn from, validates the whole layout and
-saves it in one transaction. Readers are console actors (customer admins, delegated sessions)
-and, through the API, partner credentials that the API has already let in."""
+"""Writes of custom dashboards (X-1): create, copy, rename, delete, and every change of their
+widgets. Each widget change goes through `_change_widgets`, which locks the dashboard, checks
+the version the page was drawn from, validates the whole layout and saves it in one
+transaction."""
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any, Literal
+from dataclasses import replace
+from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Prefetch
-from django.db.models.functions import Lower
 
 from partnerdesk.audit.services import audit_record
+from partnerdesk.console.dashboards.access import _require
+from partnerdesk.console.dashboards.builtins import BUILT_INS, CENTRAL_OVERVIEW, OVERVIEW
+from partnerdesk.console.dashboards.grid import (
+    DIRECTIONS,
+    MAX_WIDGETS,
+    Spot,
+    _move_refusal,
+    _pushed,
+    _title,
+    check_layout,
+    first_free_slot,
+)
+from partnerdesk.console.dashboards.selectors import _custom_for, dashboard_get
 from partnerdesk.console.models import Dashboard, DashboardWidget
 from partnerdesk.console.widgets import WIDGET_TYPES
 from partnerdesk.core.actor import Actor
-from partnerdesk.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
-from partnerdesk.core.permissions import (
-    CONSOLE_ROLE_FOR_PARTNER_ROLE,
-    ConsoleAction,
-    console_role_allows,
-)
+from partnerdesk.core.errors import Conflict, NotFound, ValidationFailed
+from partnerdesk.core.permissions import ConsoleAction
 from partnerdesk.customers.models import Customer
-from partnerdesk.reports.layout import Placement
 
-if TYPE_CHECKING:
-    from partnerdesk.reports.models import DashboardExport
-
-GRID_COLUMNS = 4
-MAX_HEIGHT = 2
-MAX_ROWS = 48
-MAX_WIDGETS = 24
 MAX_DASHBOARDS = 50
 NAME_MAX = 80
-OVERVIEW = "overview"
 
-DASHBOARD_NOT_FOUND = "No such dashboard."
-OVERVIEW_NOT_EXPORTABLE = (
-    "The Central Overview cannot be exported; export a built-in or custom dashboard."
-)
 STALE = (
     "This dashboard was changed by someone else since you opened it, so nothing was saved. "
     "Reload it and make your change again."
 )
 
-Kind = Literal["overview", "builtin", "custom"]
-Direction = Literal["left", "right", "up", "down", "wider", "narrower", "taller", "shorter"]
-DIRECTIONS: dict[str, tuple[int, int, int, int]] = {
-    "left": (-1, 0, 0, 0),
-    "right": (1, 0, 0, 0),
-    "up": (0, -1, 0, 0),
-    "down": (0, 1, 0, 0),
-    "wider": (0, 0, 1, 0),
-    "narrower": (0, 0, -1, 0),
-    "taller": (0, 0, 0, 1),
-    "shorter": (0, 0, 0, -1),
-}
 
-
-def _p(key: str, x: int, y: int, w: int, h: int) -> Placement:
-    return Placement(key=key, x=x, y=y, w=w, h=h)
-
-
-@dataclass(frozen=True, slots=True)
-class BuiltIn:
-    """A dashboard that ships with the product: the same for every customer, read-only."""
-
-    slug: str
-    name: str
-    description: str
-    placements: tuple[Placement, ...]
-
-
-CENTRAL_OVERVIEW = BuiltIn(
-    OVERVIEW,
-    "Central Overview",
-    "The state of your estate at a glance. It is fixed and cannot be exported.",
-    (
-        _p("summary", 0, 0, 2, 1),
-        _p("devices-by-health", 2, 0, 2, 1),
-        _p("alerts-over-time", 0, 1, 2, 1),
-        _p("alerts-by-severity", 2, 1, 2, 1),
-        _p("license-usage", 0, 2, 2, 1),
-        _p("devices-by-os", 2, 2, 2, 1),
-        _p("open-alerts", 0, 3, 4, 2),
-    ),
-)
-BUILT_INS: dict[str, BuiltIn] = {
-    b.slug: b
-    for b in (
-        BuiltIn(
-            "threat-overview",
-            "Threat overview",
-            "Alerts over time, by severity and category, and the devices raising them.",
-            (
-                _p("alerts-over-time", 0, 0, 3, 1),
-                _p("alerts-by-severity", 3, 0, 1, 1),
-                _p("alerts-by-category", 0, 1, 2, 1),
-                _p("most-alerting-devices", 2, 1, 2, 2),
-                _p("devices-by-health", 0, 2, 2, 1),
-                _p("open-alerts", 0, 3, 4, 2),
-            ),
-        ),
-        BuiltIn(
-            "device-health",
-            "Device health",
-            "Health, operating systems, protection and the devices that stopped checking in.",
-            (
-                _p("devices-by-health", 0, 0, 2, 1),
-                _p("devices-by-os", 2, 0, 2, 1),
-                _p("stale-devices", 0, 1, 2, 2),
-                _p("product-coverage", 2, 1, 2, 1),
-                _p("usage-trend", 2, 2, 2, 1),
-            ),
-        ),
-        BuiltIn(
-            "licensing-and-usage",
-            "Licensing and usage",
-            "Devices running each product against what is licensed, and usage over time.",
-            (
-                _p("license-usage", 0, 0, 4, 1),
-                _p("usage-trend", 0, 1, 2, 1),
-                _p("product-coverage", 2, 1, 2, 1),
-                _p("summary", 0, 2, 2, 1),
-                _p("devices-by-os", 2, 2, 2, 1),
-            ),
-        ),
-    )
-}
-
-
-@dataclass(frozen=True, slots=True)
-class PlacedWidget:
-    """A widget where a dashboard puts it; `id` only for the widgets of custom dashboards."""
-
-    id: int | None
-    key: str
-    x: int
-    y: int
-    w: int
-    h: int
-
-    @property
-    def title(self) -> str:
-        widget = WIDGET_TYPES.get(self.key)
-        return widget.title if widget else f"Unknown widget ({self.key})"
-
-    @property
-    def placement(self) -> Placement:
-        return Placement(key=self.key, x=self.x, y=self.y, w=self.w, h=self.h)
-
-
-@dataclass(frozen=True, slots=True)
-class Board:
-    """A dashboard as the console shows it: the Central Overview, a built-in, or a custom one."""
-
-    ref: str
-    name: str
-    kind: Kind
-    description: str
-    widgets: tuple[PlacedWidget, ...]
-    widget_count: int
-    dashboard: Dashboard | None = None
-
-    @property
-    def exportable(self) -> bool:
-        return self.kind != "overview"
-
-    @property
-    def editable(self) -> bool:
-        return self.kind == "custom"
-
-    @property
-    def source(self) -> str:
-        return f"{'custom' if self.kind == 'custom' else 'builtin'}:{self.ref}"
-
-    @property
-    def placements(self) -> list[Placement]:
-        return [w.placement for w in self.widgets]
-
-
-@dataclass(frozen=True, slots=True)
-class Spot:
-    """A widget's wanted place: an existing widget by `widget_id`, or (None) a new one."""
-
-    widget_id: int | None
-    key: str
-    x: int
-    y: int
-    w: int
-    h: int
-
-
-# --- who may ------------------------------------------------------------------------------
-
-
-def _require(actor: Actor, customer: Customer, action: ConsoleAction) -> None:
-    """The actor works in this customer's console: one of its console actors, or a partner
-    credential the API let in (customer visible to it, Partner Assistance on), whose partner
-    role maps to a console role as Launch customer maps it (SPEC section 1)."""
-    if actor.is_console_actor:
-        if actor.customer_id != customer.pk:
-            raise NotFound(DASHBOARD_NOT_FOUND)
-        actor.console_require(action)
-        return
-    if not actor.is_partner_actor or actor.partner_id != customer.partner_id:
-        raise NotFound(DASHBOARD_NOT_FOUND)
-    if not customer.partner_assistance:
-        raise Conflict(
-            f"Partner Assistance is off for {customer.show_as}: a partner works in a customer's "
-            "console only while the customer has turned it on.",
-            code="partnerAssistanceOff",
-        )
-    role = CONSOLE_ROLE_FOR_PARTNER_ROLE.get(actor.role) if actor.role else None
-    if not console_role_allows(role, action, delegated=True):
-        raise PermissionDenied(
-            "Your role does not allow this action.", code="forbidden.console." + action.value
-        )
-
-
-# --- reads --------------------------------------------------------------------------------
-
-
-def _built_in_board(b: BuiltIn) -> Board:
-    widgets = tuple(PlacedWidget(None, p.key, p.x, p.y, p.w, p.h) for p in b.placements)
-    kind: Kind = "overview" if b.slug == OVERVIEW else "builtin"
-    return Board(b.slug, b.name, kind, b.description, widgets, len(widgets))
-
-
-def _custom_board(d: Dashboard, widgets: Iterable[DashboardWidget], count: int) -> Board:
-    placed = tuple(
-        sorted(
-            (PlacedWidget(w.pk, w.widget_key, w.x, w.y, w.w, w.h) for w in widgets),
-            key=lambda w: (w.y, w.x),
-        )
-    )
-    return Board(str(d.uuid), d.name, "custom", "", placed, count, d)
-
-
-def _ordered_widgets() -> Prefetch[Any]:
-    return Prefetch("widgets", queryset=DashboardWidget.objects.order_by("y", "x", "id"))
-
-
-def dashboard_list(actor: Actor, customer: Customer, *, with_widgets: bool = False) -> list[Board]:
-    """The console's dashboards: the Central Overview first, the built-ins, then custom ones by
-    name. One query (two with the widgets of the custom ones)."""
-    _require(actor, customer, ConsoleAction.VIEW)
-    custom = Dashboard.objects.filter(customer=customer).order_by(Lower("name"), "id")
-    custom = custom.annotate(widget_total=Count("widgets"))
-    if with_widgets:
-        custom = custom.prefetch_related(_ordered_widgets())
-    boards = [_built_in_board(CENTRAL_OVERVIEW), *(_built_in_board(b) for b in BUILT_INS.values())]
-    for d in custom:
-        widgets = d.widgets.all() if with_widgets else ()
-        boards.append(_custom_board(d, widgets, d.widget_total))  # type: ignore[attr-defined]
-    return boards
-
-
-def _as_uuid(value: str) -> uuid.UUID | None:
-    try:
-        return uuid.UUID(value)
-    except ValueError:
-        return None
-
-
-def _custom_for(customer: Customer, ref: str) -> Dashboard:
-    key = _as_uuid(ref)
-    found = Dashboard.objects.filter(customer=customer, uuid=key).first() if key else None
-    if found is None:
-        raise NotFound(DASHBOARD_NOT_FOUND)
-    return found
-
-
-def dashboard_get(actor: Actor, customer: Customer, ref: str) -> Board:
-    """One dashboard by its id ("overview", a built-in's slug, a custom one's uuid), or
-    NotFound: a custom dashboard of another customer answers as a missing one (S-1)."""
-    _require(actor, customer, ConsoleAction.VIEW)
-    if ref == OVERVIEW:
-        return _built_in_board(CENTRAL_OVERVIEW)
-    if ref in BUILT_INS:
-        return _built_in_board(BUILT_INS[ref])
-    key = _as_uuid(ref)
-    found = (
-        Dashboard.objects.filter(customer=customer, uuid=key)
-        .prefetch_related(_ordered_widgets())
-        .first()
-        if key
-        else None
-    )
-    if found is None:
-        raise NotFound(DASHBOARD_NOT_FOUND)
-    widgets = list(found.widgets.all())
-    return _custom_board(found, widgets, len(widgets))
-
-
-# --- validation -----------------------------------------------------------------------------
+# --- names ----------------------------------------------------------------------------------
 
 
 def clean_name(name: str) -> str:
@@ -327,61 +67,6 @@ def clean_name(name: str) -> str:
 
 def _name_taken(name: str) -> Conflict:
     return Conflict(f"This console already has a dashboard named “{name}”; choose another name.")
-
-
-def _title(key: str) -> str:
-    widget = WIDGET_TYPES.get(key)
-    return f"“{widget.title}”" if widget else f"“{key}”"
-
-
-def _cells(s: Spot | Placement) -> Iterable[tuple[int, int]]:
-    return ((cx, cy) for cx in range(s.x, s.x + s.w) for cy in range(s.y, s.y + s.h))
-
-
-def check_layout(spots: Sequence[Spot]) -> None:
-    """X-1's grid: every widget known, 1-4 columns wide and 1-2 rows high, inside the 4
-    columns and the first MAX_ROWS rows, and no two widgets sharing a cell."""
-    if len(spots) > MAX_WIDGETS:
-        raise ValidationFailed(f"A dashboard holds at most {MAX_WIDGETS} widgets.")
-    taken: dict[tuple[int, int], Spot] = {}
-    for s in spots:
-        name = _title(s.key)
-        if s.key not in WIDGET_TYPES:
-            raise ValidationFailed(
-                f"There is no widget {name} in the widget library; choose one from the list."
-            )
-        if not 1 <= s.w <= GRID_COLUMNS:
-            raise ValidationFailed(f"{name} must be 1 to {GRID_COLUMNS} columns wide.")
-        if not 1 <= s.h <= MAX_HEIGHT:
-            raise ValidationFailed(f"{name} must be 1 or {MAX_HEIGHT} rows high.")
-        if s.x < 0 or s.y < 0:
-            raise ValidationFailed(f"{name} is outside the grid: columns and rows start at 0.")
-        if s.x + s.w > GRID_COLUMNS:
-            raise ValidationFailed(
-                f"{name} is outside the grid: starting in column {s.x + 1} and {s.w} columns "
-                f"wide, it goes past column {GRID_COLUMNS}."
-            )
-        if s.y + s.h > MAX_ROWS:
-            raise ValidationFailed(f"{name} is outside the grid: it goes below row {MAX_ROWS}.")
-        for cell in _cells(s):
-            other = taken.get(cell)
-            if other is not None:
-                raise ValidationFailed(
-                    f"{name} overlaps {_title(other.key)} in column {cell[0] + 1}, "
-                    f"row {cell[1] + 1}: widgets cannot share a place on the grid."
-                )
-            taken[cell] = s
-
-
-def first_free_slot(spots: Sequence[Spot | Placement], w: int, h: int) -> tuple[int, int]:
-    """The first place, row by row from the top left, where a w x h widget fits."""
-    taken = {cell for s in spots for cell in _cells(s)}
-    y = 0
-    while True:
-        for x in range(GRID_COLUMNS - w + 1):
-            if not any((x + dx, y + dy) in taken for dx in range(w) for dy in range(h)):
-                return x, y
-        y += 1
 
 
 def _spot_of(w: DashboardWidget) -> Spot:
@@ -664,43 +349,6 @@ def dashboard_layout_save(
         )
 
 
-def _pushed(fixed: Spot, others: Sequence[Spot], *, vacated_y: int | None = None) -> list[Spot]:
-    """`fixed` where it is; each other widget, top to bottom, moved down until it is clear. A
-    widget that a downward move lands on first tries the row the moved widget left (a swap)."""
-    placed = [fixed]
-    taken = set(_cells(fixed))
-    for s in sorted(others, key=lambda s: (s.y, s.x)):
-        if vacated_y is not None and any(cell in taken for cell in _cells(s)):
-            lifted = replace(s, y=vacated_y)
-            elsewhere = {c for o in others if o.widget_id != s.widget_id for c in _cells(o)}
-            if not any(c in taken or c in elsewhere for c in _cells(lifted)):
-                s = lifted
-        while any(cell in taken for cell in _cells(s)):
-            s = replace(s, y=s.y + 1)
-        placed.append(s)
-        taken.update(_cells(s))
-    return placed
-
-
-def _move_refusal(s: Spot, direction: str) -> str | None:
-    name = _title(s.key)
-    refusals = {
-        "left": (s.x == 0, f"{name} is already in the first column."),
-        "right": (s.x + s.w >= GRID_COLUMNS, f"{name} already reaches the right edge."),
-        "up": (s.y == 0, f"{name} is already in the top row."),
-        "down": (s.y + s.h >= MAX_ROWS, f"{name} is already in the last row."),
-        "wider": (
-            s.x + s.w >= GRID_COLUMNS,
-            f"{name} cannot be wider here: it reaches the right edge. Move it left first.",
-        ),
-        "narrower": (s.w <= 1, f"{name} is already 1 column wide."),
-        "taller": (s.h >= MAX_HEIGHT, f"{name} is already {MAX_HEIGHT} rows high, the most."),
-        "shorter": (s.h <= 1, f"{name} is already 1 row high."),
-    }
-    refused, message = refusals[direction]
-    return message if refused else None
-
-
 def dashboard_widget_move(
     *,
     actor: Actor,
@@ -795,37 +443,3 @@ def dashboard_update(
             dashboard = dashboard_rename(actor=actor, customer=customer, ref=ref, name=name)
     dashboard.refresh_from_db()
     return dashboard
-
-
-# --- export (X-2) ---------------------------------------------------------------------------
-
-
-def dashboard_export_request(
-    *, actor: Actor, customer: Customer, dashboard_ref: str
-) -> DashboardExport:
-    """Start the PDF export of a built-in or custom dashboard; the Central Overview is refused
-    (X-2), and so is a dashboard with nothing on it."""
-    board = dashboard_get(actor, customer, dashboard_ref)
-    if not board.exportable:
-        raise Conflict(OVERVIEW_NOT_EXPORTABLE, code="dashboardNotExportable")
-    _require(actor, customer, ConsoleAction.EXPORT_DASHBOARDS)
-    if not board.widgets:
-        raise Conflict(
-            f"“{board.name}” has no widgets yet, so there is nothing to export. Add one first.",
-            code="dashboardEmpty",
-        )
-    # Imported here: the PDF renderer is heavy, and only an export needs it.
-    from partnerdesk.reports import exports
-
-    start = (
-        exports.dashboard_export_start
-        if actor.is_console_actor
-        else exports.export_start_for_partner
-    )
-    return start(
-        actor=actor,
-        customer=customer,
-        title=board.name,
-        placements=board.placements,
-        source=board.source,
-    )

@@ -176,10 +176,8 @@ def draw_most_alerting_devices(c: Canvas) -> Drawn:
     if not rows:
         return Drawn(_empty_note(NO_RECENT_ALERTS), NO_RECENT_ALERTS + ".")
     top = rows[0]
-    summary = (
-        f"{top.hostname} raised the most alerts in the last 30 days ({num(top.alerts)}); "
-        f"the table lists the top {len(rows)}."
-    )
+    summary = f"{top.hostname} raised the most alerts in the last 30 days ({num(top.alerts)})"
+    summary += "." if len(rows) == 1 else f"; the table lists the top {len(rows)}."
     html = table(
         [
             Column("Device"),
@@ -192,7 +190,11 @@ def draw_most_alerting_devices(c: Canvas) -> Drawn:
             [r.hostname, r.os or "Not reported", num(r.alerts), num(r.high), num(r.open)]
             for r in rows
         ],
-        caption=f"Top {len(rows)} devices by alerts raised in the last 30 days",
+        caption=(
+            "The only device that raised alerts in the last 30 days"
+            if len(rows) == 1
+            else f"Top {len(rows)} devices by alerts raised in the last 30 days"
+        ),
     )
     return Drawn(html, summary)
 

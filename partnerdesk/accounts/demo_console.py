@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from django.db import transaction
+from django.db.models import Count
 
 from partnerdesk.accounts.models import CustomerAdmin, User
 from partnerdesk.console.models import EarlyAccessProgram
@@ -60,7 +61,12 @@ def ensure_demo_console() -> list[tuple[str, str, str]]:
         ).order_by("show_as")
         # Consoles worth opening: customers whose devices report (and so have alerts and
         # usage to draw), then any other assigned customer.
-        with_devices = list(assigned.filter(devices__isnull=False).distinct()[: len(ADMINS)])
+        # The busiest first, so the dashboards have the most to show.
+        with_devices = list(
+            assigned.annotate(device_count=Count("devices"))
+            .filter(device_count__gt=0)
+            .order_by("-device_count", "show_as")[: len(ADMINS)]
+        )
         others = [c for c in assigned[: len(ADMINS) * 2] if c not in with_devices]
         customers = (with_devices + others)[: len(ADMINS)]
         for customer, (role, assistance) in zip(customers, ADMINS, strict=False):

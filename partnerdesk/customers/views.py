@@ -55,8 +55,11 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             detail="customers:detail",
             apply="licensing:apply",
             update_billing="billing:update",
+            launch="customers:launch",
         ),
         "may_apply": actor.can(Action.APPLY_LICENSE_KEY),
+        # P-4: Launch needs Partner Assistance on; without it the row offers nothing to click.
+        "may_launch": actor.can(Action.LAUNCH_CUSTOMER),
         "offers": offers,
         "billing_updatable": {r.customer.id for r in page.rows if offers.may_update(r.customer)},
         "can_unlink": can_unlink,

@@ -260,7 +260,7 @@ def test_c6_contact_works_as_a_page_without_javascript(partner, super_admin, cli
 
 
 def test_c7_row_actions_follow_the_role_and_only_those_that_work(partner, make_user, client_for):
-    c = CustomerFactory(partner=partner)
+    c = CustomerFactory(partner=partner, partner_assistance=False)
     may_apply = {PartnerRole.SUPER_ADMIN, PartnerRole.ADMIN, PartnerRole.BUSINESS_ADMIN}
     for role in PartnerRole:
         user = make_user(partner, role)
@@ -274,9 +274,25 @@ def test_c7_row_actions_follow_the_role_and_only_those_that_work(partner, make_u
         assert ("Update billing" in html) == may_bill, role
         assert ("Create trial customer" in html) == (role is PartnerRole.SUPER_ADMIN), role
         assert ("Create monthly account" in html) == may_bill, role
-        # Actions built by later issues are not shown before they exist.
+        # P-4: no Launch while Partner Assistance is off; renaming lives in the contact pop-up.
         for missing in ("Launch customer", "Rename"):
             assert missing not in html
+
+
+@pytest.mark.parametrize("role", list(PartnerRole))
+def test_c7_launch_row_action_for_roles_that_launch_when_partner_assistance_is_on(
+    partner, make_user, client_for, role
+):
+    on = CustomerFactory(partner=partner, show_as="Assisted Alpha", partner_assistance=True)
+    off = CustomerFactory(partner=partner, show_as="Unassisted Beta", partner_assistance=False)
+    user = make_user(partner, role)
+    assign(user, on)
+    assign(user, off)
+    html = client_for(user).get(LIST).content.decode()
+    launches = role is not PartnerRole.BUSINESS_ADMIN
+    assert (reverse("customers:launch", args=[on.uuid]) in html) == launches, role
+    assert ('Launch<span class="visually-hidden"> customer Assisted Alpha' in html) == launches
+    assert reverse("customers:launch", args=[off.uuid]) not in html
 
 
 def test_c9_csv_export_streams_the_current_view_every_page(partner, super_admin, client_for):

@@ -1,4 +1,5 @@
 """Dashboards of a customer's console through the API (X-1, A-4), for partner credentials.
+The tenant's own credentials reach the same under /tenant (console/tenant_dashboard_api.py).
 
 A partner works in a customer's console only through Partner Assistance (P-4), so these routes
 answer 409 while it is off. The credential's partner role maps to a console role as Launch
@@ -41,7 +42,7 @@ from partnerdesk.core.paging import DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE
 from partnerdesk.core.permissions import Action
 from partnerdesk.customers.access import customer_for
 from partnerdesk.customers.models import Customer
-from partnerdesk.reports.api import ExportOut, export_out
+from partnerdesk.reports.api import ExportOut, export_out, partner_exports_path
 
 router = Router(tags=["Dashboards"])
 
@@ -245,7 +246,7 @@ def _customer(request: HttpRequest, customer_id: str, x_partner_id: str) -> tupl
     return actor, customer
 
 
-def _board(b: Board) -> dict[str, Any]:
+def board_out(b: Board) -> dict[str, Any]:
     d = b.dashboard
     return {
         "id": b.ref,
@@ -283,12 +284,7 @@ def dashboards_list(
     """X-1: the Central Overview first, then the built-in dashboards, then custom ones by name,
     each with its widgets and their places on the grid."""
     actor, customer = _customer(request, customer_id, x_partner_id)
-    boards = dashboard_list(actor, customer, with_widgets=True)
-    offset = (params.page - 1) * params.pageSize
-    return {
-        "items": [_board(b) for b in boards[offset : offset + params.pageSize]],
-        "pages": page_dict(params.page, params.pageSize, len(boards) if params.pageTotal else None),
-    }
+    return boards_page(actor, customer, params)
 
 
 @router.post(
@@ -303,14 +299,7 @@ def dashboards_create(
     (`copyOf`). Names are 1-80 characters and unique per customer in any case (409 when taken);
     widgets must fit the grid without overlapping (400 with the reason)."""
     actor, customer = _customer(request, customer_id, x_partner_id)
-    if body.copyOf is not None:
-        if body.widgets:
-            raise ValidationFailed("Send either `widgets` or `copyOf`, not both.")
-        created = dashboard_copy(actor=actor, customer=customer, ref=body.copyOf, name=body.name)
-    else:
-        spots = [Spot(None, w.type, w.x, w.y, w.w, w.h) for w in body.widgets]
-        created = dashboard_create(actor=actor, customer=customer, name=body.name, spots=spots)
-    return Status(201, _board(dashboard_get(actor, customer, str(created.uuid))))
+    return Status(201, board_create(actor, customer, body))
 
 
 @router.get(
@@ -323,7 +312,7 @@ def dashboards_get(
 ) -> Any:
     """`dashboard_id` is `overview`, a built-in's slug or a custom dashboard's id."""
     actor, customer = _customer(request, customer_id, x_partner_id)
-    return _board(dashboard_get(actor, customer, dashboard_id))
+    return board_out(dashboard_get(actor, customer, dashboard_id))
 
 
 @router.patch(
@@ -342,20 +331,7 @@ def dashboards_update(
     must fit the 4-column grid without overlaps (400); with `version`, a dashboard changed since
     that version is refused (409). Built-in dashboards cannot be changed (409)."""
     actor, customer = _customer(request, customer_id, x_partner_id)
-    spots = None
-    if body.widgets is not None:
-        if any(w.id is None and w.type is None for w in body.widgets):
-            raise ValidationFailed("A new widget (without `id`) needs a `type`.")
-        spots = [Spot(w.id, w.type or "", w.x, w.y, w.w, w.h) for w in body.widgets]
-    dashboard_update(
-        actor=actor,
-        customer=customer,
-        ref=dashboard_id,
-        name=body.name,
-        spots=spots,
-        version=body.version,
-    )
-    return _board(dashboard_get(actor, customer, dashboard_id))
+    return board_update(actor, customer, dashboard_id, body)
 
 
 @router.delete(
@@ -384,7 +360,8 @@ def dashboards_export(
     exported (409), nor can a dashboard without widgets (409)."""
     actor, customer = _customer(request, customer_id, x_partner_id)
     export = dashboard_export_request(actor=actor, customer=customer, dashboard_ref=dashboard_id)
-    return Status(202, export_out(export, str(customer.uuid)))
+    customer_uuid = str(customer.uuid)
+    return Status(202, export_out(export, customer_uuid, partner_exports_path(customer_uuid)))
 
 
 @router.get(
@@ -398,6 +375,48 @@ def widget_types_list(
 ) -> Any:
     """The widgets a custom dashboard can place, with their usual size in grid cells."""
     require_partner(api_actor(request), x_partner_id)
+    return widget_types_page(params)
+
+
+# What the routes do once the credential's customer is known: shared with the tenant's own
+# routes (console/tenant_dashboard_api.py), which reach the same services as a console actor.
+
+
+def boards_page(actor: Actor, customer: Customer, params: ListParams) -> dict[str, Any]:
+    boards = dashboard_list(actor, customer, with_widgets=True)
+    offset = (params.page - 1) * params.pageSize
+    return {
+        "items": [board_out(b) for b in boards[offset : offset + params.pageSize]],
+        "pages": page_dict(params.page, params.pageSize, len(boards) if params.pageTotal else None),
+    }
+
+
+def board_create(actor: Actor, customer: Customer, body: DashboardIn) -> dict[str, Any]:
+    if body.copyOf is not None:
+        if body.widgets:
+            raise ValidationFailed("Send either `widgets` or `copyOf`, not both.")
+        created = dashboard_copy(actor=actor, customer=customer, ref=body.copyOf, name=body.name)
+    else:
+        spots = [Spot(None, w.type, w.x, w.y, w.w, w.h) for w in body.widgets]
+        created = dashboard_create(actor=actor, customer=customer, name=body.name, spots=spots)
+    return board_out(dashboard_get(actor, customer, str(created.uuid)))
+
+
+def board_update(
+    actor: Actor, customer: Customer, ref: str, body: DashboardPatchIn
+) -> dict[str, Any]:
+    spots = None
+    if body.widgets is not None:
+        if any(w.id is None and w.type is None for w in body.widgets):
+            raise ValidationFailed("A new widget (without `id`) needs a `type`.")
+        spots = [Spot(w.id, w.type or "", w.x, w.y, w.w, w.h) for w in body.widgets]
+    dashboard_update(
+        actor=actor, customer=customer, ref=ref, name=body.name, spots=spots, version=body.version
+    )
+    return board_out(dashboard_get(actor, customer, ref))
+
+
+def widget_types_page(params: ListParams) -> dict[str, Any]:
     types = list(WIDGET_TYPES.values())
     offset = (params.page - 1) * params.pageSize
     return {

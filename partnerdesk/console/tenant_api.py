@@ -39,7 +39,7 @@ TENANT_HEADER = Header(
 )
 
 
-def _tenant(request: HttpRequest, tenant_id: str) -> tuple[Actor, Customer]:
+def credential_tenant(request: HttpRequest, tenant_id: str) -> tuple[Actor, Customer]:
     actor = api_actor(request)
     if actor.customer_id is None or actor.credential_id is None:
         raise PermissionDenied(
@@ -70,7 +70,7 @@ class AssistanceOut(Schema):
     summary="Get Partner Assistance",
 )
 def assistance_get(request: HttpRequest, x_tenant_id: str = TENANT_HEADER) -> Any:
-    _, customer = _tenant(request, x_tenant_id)
+    _, customer = credential_tenant(request, x_tenant_id)
     return {"enabled": customer.partner_assistance}
 
 
@@ -84,7 +84,7 @@ def assistance_put(
 ) -> Any:
     """P-1 (tenant Super Admin and Admin credentials). Turning it off ends every open partner
     session into the console at its next request (P-5)."""
-    actor, customer = _tenant(request, x_tenant_id)
+    actor, customer = credential_tenant(request, x_tenant_id)
     partner_assistance_set(actor=actor, customer=customer, enabled=body.enabled)
     return {"enabled": body.enabled}
 
@@ -116,7 +116,7 @@ def approvals_list(
     x_tenant_id: str = TENANT_HEADER,
 ) -> Any:
     """Newest first; a pending request past its 30 days shows as `expired`."""
-    _, customer = _tenant(request, x_tenant_id)
+    _, customer = credential_tenant(request, x_tenant_id)
     approval_requests_expire(customer_id=customer.pk)
     qs = ApprovalRequest.objects.filter(customer=customer).order_by("-created_at", "-id")
     offset = (page - 1) * pageSize
@@ -136,7 +136,7 @@ def approvals_answer(
 ) -> Any:
     """P-3 (tenant Super Admin and Admin credentials): approving turns Partner Assistance on.
     409 when the request is no longer pending (answered or expired)."""
-    actor, customer = _tenant(request, x_tenant_id)
+    actor, customer = credential_tenant(request, x_tenant_id)
     answered = approval_request_answer(
         actor=actor, request_id=request_id, approve=body.decision == "approve"
     )
@@ -150,7 +150,7 @@ def approvals_answer(
     summary="Get the customer's logo",
 )
 def logo_get(request: HttpRequest, x_tenant_id: str = TENANT_HEADER) -> HttpResponse:
-    actor, customer = _tenant(request, x_tenant_id)
+    actor, customer = credential_tenant(request, x_tenant_id)
     logo = customer_logo(actor, customer)
     if logo is None:
         raise NotFound("The customer has no logo.")
@@ -166,7 +166,7 @@ def logo_get(request: HttpRequest, x_tenant_id: str = TENANT_HEADER) -> HttpResp
 def logo_put(request: HttpRequest, x_tenant_id: str = TENANT_HEADER) -> Any:
     """G-1 (tenant Super Admin and Admin credentials): checked, re-encoded, metadata stripped;
     anything else is refused with 400 and nothing is stored."""
-    actor, customer = _tenant(request, x_tenant_id)
+    actor, customer = credential_tenant(request, x_tenant_id)
     file = _uploaded_file(request)
     logo = customer_logo_set(
         actor=actor, customer=customer, upload=read_upload(file), filename=file.name or ""
@@ -180,7 +180,7 @@ def logo_put(request: HttpRequest, x_tenant_id: str = TENANT_HEADER) -> Any:
     summary="Remove the customer's logo",
 )
 def logo_delete(request: HttpRequest, x_tenant_id: str = TENANT_HEADER) -> Any:
-    actor, customer = _tenant(request, x_tenant_id)
+    actor, customer = credential_tenant(request, x_tenant_id)
     customer_logo_remove(actor=actor, customer=customer)
     return Status(204, None)
 
@@ -217,7 +217,7 @@ class ProgramList(Schema):
     summary="List early access programs",
 )
 def programs_list(request: HttpRequest, x_tenant_id: str = TENANT_HEADER) -> Any:
-    _, customer = _tenant(request, x_tenant_id)
+    _, customer = credential_tenant(request, x_tenant_id)
     return {
         "items": [
             {
@@ -241,7 +241,7 @@ def programs_list(request: HttpRequest, x_tenant_id: str = TENANT_HEADER) -> Any
 def program_join(request: HttpRequest, program_id: int, x_tenant_id: str = TENANT_HEADER) -> Any:
     """B-7 (tenant Super Admin and Admin credentials): a usage-billed tenant is refused a program
     not open to usage billing, with 409 and a message that says why."""
-    actor, customer = _tenant(request, x_tenant_id)
+    actor, customer = credential_tenant(request, x_tenant_id)
     early_access_join(actor=actor, customer=customer, program_id=_program_id(program_id))
     return Status(204, None)
 
@@ -252,7 +252,7 @@ def program_join(request: HttpRequest, program_id: int, x_tenant_id: str = TENAN
     summary="Leave an early access program",
 )
 def program_leave(request: HttpRequest, program_id: int, x_tenant_id: str = TENANT_HEADER) -> Any:
-    actor, customer = _tenant(request, x_tenant_id)
+    actor, customer = credential_tenant(request, x_tenant_id)
     early_access_leave(actor=actor, customer=customer, program_id=_program_id(program_id))
     return Status(204, None)
 

@@ -1,5 +1,6 @@
 """Dashboard exports over the API (X-2): a partner credential follows an export it started
-(POST .../dashboards/{ref}/export, in the dashboards' router) and downloads the PDF."""
+(POST .../dashboards/{ref}/export, in the dashboards' router) and downloads the PDF; the
+tenant's own credentials do the same under /tenant (console/tenant_dashboard_api.py)."""
 
 from __future__ import annotations
 
@@ -59,9 +60,18 @@ class ExportOut(Schema):
     downloadUrl: str | None = Field(description="Where to GET the PDF, once done.")
 
 
-def export_out(export: DashboardExport, customer_uuid: str) -> dict[str, Any]:
+def partner_exports_path(customer_uuid: str) -> str:
+    return f"/partnerdesk/v1/customers/{customer_uuid}/exports"
+
+
+TENANT_EXPORTS_PATH = "/partnerdesk/v1/tenant/exports"
+
+
+def export_out(export: DashboardExport, customer_uuid: str, exports_path: str) -> dict[str, Any]:
+    """An export as the API shows it; `exports_path` is where the caller's credential follows
+    it (partner credentials under the customer, tenant credentials under /tenant)."""
     ready = export.status == ExportStatus.DONE and export.expires_at > dt.datetime.now(dt.UTC)
-    path = f"/partnerdesk/v1/customers/{customer_uuid}/exports/{export.uuid}"
+    path = f"{exports_path}/{export.uuid}"
     return {
         "id": str(export.uuid),
         "customerId": customer_uuid,
@@ -102,7 +112,8 @@ def export_get_api(
     actor = api_actor(request)
     require_partner(actor, x_partner_id)
     export = export_for_partner(actor, customer_id, export_id)
-    return export_out(export, str(export.customer.uuid))
+    customer_uuid = str(export.customer.uuid)
+    return export_out(export, customer_uuid, partner_exports_path(customer_uuid))
 
 
 @router.get(

@@ -392,3 +392,37 @@ def test_no_console_errors_or_csp_violations(
     assert browser_log.console_errors == []
     assert browser_log.page_errors == []
     assert browser_log.failed_responses == []
+
+
+def test_c7_secondary_row_actions_open_from_a_menu_one_at_a_time(page: Page, scene: Scene) -> None:
+    """Apply license key and Update billing sit behind "More", so the sticky action column
+    stays narrow; one menu is open at a time and Escape closes it, focus back on its button."""
+    sign_in(page, scene.user, PASSWORD)
+    table = customers_table(page)
+    blue = "Blue Zephyr Labs"
+    apply_blue = table.get_by_role("link", name=f"Apply license key to {blue}")
+    more_blue = table.locator("summary", has_text=f"More actions for {blue}")
+    other = table.locator("details.row-menu").filter(has_not_text=blue).first
+    apply_other = other.get_by_role("link", name=re.compile("^Apply license key to "))
+    more_other = other.locator("summary")
+    expect(apply_blue).to_be_hidden()
+
+    more_blue.click()
+    expect(apply_blue).to_be_visible()
+    page.keyboard.press("Escape")
+    expect(apply_blue).to_be_hidden()
+    expect(more_blue).to_be_focused()
+
+    more_other.click()
+    expect(apply_other).to_be_visible()
+    # Opening another row's menu closes this one (a click elsewhere does too).
+    page.keyboard.press("Escape")
+    more_blue.click()
+    expect(apply_blue).to_be_visible()
+    expect(apply_other).to_be_hidden()
+    page.get_by_role("heading", name="Customers", exact=True).click()
+    expect(apply_blue).to_be_hidden()
+
+    more_blue.click()
+    apply_blue.click()
+    expect(page).to_have_url(re.compile(rf"/licenses/apply/{scene.popup_customer.uuid}/$"))

@@ -42,6 +42,8 @@ def test_l3_apply_a_key_from_the_customers_row_with_a_refusal_and_the_coterm_ste
 ) -> None:
     user, customer, key = scene
     sign_in(page, user, PASSWORD)
+    # C-7: the row's secondary actions are in its "More" menu.
+    page.locator("summary", has_text="More actions for Contoso Dental").click()
     page.get_by_role("link", name="Apply license key to Contoso Dental").click()
     expect(page.get_by_role("heading", name="Apply license key")).to_be_visible()
 

@@ -61,4 +61,34 @@
     var d = dialog();
     if (d && event.target === d) { d.close(); }
   });
+
+  // Row menus: one open at a time; opened upwards when the list would leave the table's
+  // scrolling area; closed by a click elsewhere or Escape (focus back on its button).
+  function openMenus() { return document.querySelectorAll("details.row-menu[open]"); }
+  document.addEventListener("toggle", function (event) {
+    var menu = event.target;
+    if (!(menu instanceof HTMLDetailsElement) || !menu.classList.contains("row-menu") || !menu.open) { return; }
+    openMenus().forEach(function (m) { if (m !== menu) { m.open = false; } });
+    menu.classList.remove("up");
+    var list = menu.querySelector(".row-menu-list");
+    var area = menu.closest(".table-wrap");
+    if (list && area) {
+      var room = area.getBoundingClientRect();
+      var box = list.getBoundingClientRect();
+      if (box.bottom > room.bottom && box.height < menu.getBoundingClientRect().top - room.top) {
+        menu.classList.add("up");
+      }
+    }
+  }, true);
+  document.addEventListener("click", function (event) {
+    openMenus().forEach(function (m) { if (!m.contains(event.target)) { m.open = false; } });
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    openMenus().forEach(function (m) {
+      m.open = false;
+      var summary = m.querySelector("summary");
+      if (summary && m.contains(document.activeElement)) { summary.focus(); }
+    });
+  });
 })();

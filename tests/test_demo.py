@@ -8,12 +8,14 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from partnerdesk.accounts.models import User
+from partnerdesk.accounts.models import CustomerAdmin, User
+from partnerdesk.console.models import CustomerLogo
+from partnerdesk.core.images import validate_logo
 from partnerdesk.core.permissions import PartnerRole
 from partnerdesk.customers.models import Customer, CustomerGroup
 from partnerdesk.licensing.models import Category, License, Product
 from partnerdesk.licensing.status import State, license_status
-from partnerdesk.partners.models import Partner
+from partnerdesk.partners.models import Partner, PartnerLogo
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,25 @@ def test_demo_managed_order_customers_have_their_order_and_subscriptions():
     for customer in managed:
         order = ManagedOrder.objects.get(customer=customer)
         assert License.objects.filter(customer=customer, source_order=order.order_number).exists()
+
+
+def test_demo_logos_for_northbridge_and_the_console_customers_only_once():
+    """G-1, X-2: the demo's exports are co-branded from the start; Lakeside has no logo, and a
+    logo someone replaced is kept by the next run."""
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    assert "Demo logos" in out.getvalue()
+    northbridge = PartnerLogo.objects.get(partner__name="Northbridge IT Services")
+    assert northbridge.content_type == "image/png" and northbridge.height == 160
+    # Each stored logo passes the upload check as it stands.
+    validate_logo(bytes(northbridge.image))
+    consoles = set(CustomerAdmin.objects.values_list("customer_id", flat=True))
+    assert consoles and set(CustomerLogo.objects.values_list("customer_id", flat=True)) == consoles
+    assert not PartnerLogo.objects.filter(partner__name="Lakeside Computer Resellers").exists()
+
+    PartnerLogo.objects.filter(pk=northbridge.pk).update(sha256="replaced")
+    again = io.StringIO()
+    call_command("demo", stdout=again)
+    assert "Demo logos" not in again.getvalue()
+    assert PartnerLogo.objects.get(pk=northbridge.pk).sha256 == "replaced"
+    assert CustomerLogo.objects.count() == len(consoles)

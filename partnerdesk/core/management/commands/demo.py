@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from partnerdesk.accounts.demo import ensure_demo_credentials
 from partnerdesk.accounts.demo_console import ensure_demo_console
 from partnerdesk.console.demo import load_device_history
+from partnerdesk.console.demo_logos import ensure_demo_logos
 from partnerdesk.core import demo_data
 from partnerdesk.licensing.demo import print_demo_keys
 from partnerdesk.partners.models import Partner
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         api_credentials = ensure_demo_credentials()
         load_device_history(None if options["quiet"] else self.stdout)
         console_admins = ensure_demo_console()
+        logos = ensure_demo_logos()
         if not options["quiet"]:
             self._print_sign_ins()
             self.stdout.write(
@@ -59,6 +61,11 @@ class Command(BaseCommand):
             )
             for who, username, password in console_admins:
                 self.stdout.write(f"  {who:<52} {username:<30} {password}")
+            if logos:
+                self.stdout.write(
+                    "\nDemo logos (shown on exported dashboards; replace them under Logo and in "
+                    "the console's Settings): " + ", ".join(logos)
+                )
             self.stdout.write("\nDemo API credentials (client id, client secret; see docs/api.md):")
             for who, client_id, secret in api_credentials:
                 self.stdout.write(f"  {who:<52} {client_id:<24} {secret}")

@@ -111,16 +111,7 @@ def _change_widgets(
     DashboardWidget.objects.filter(dashboard=locked).exclude(pk__in=kept).delete()
     for s in wanted:
         if s.widget_id is None:
-            DashboardWidget.objects.create(
-                partner_id=customer.partner_id,
-                customer=customer,
-                dashboard=locked,
-                widget_key=s.key,
-                x=s.x,
-                y=s.y,
-                w=s.w,
-                h=s.h,
-            )
+            _widget(customer, locked, s).save()
         elif s != known[s.widget_id]:
             DashboardWidget.objects.filter(pk=s.widget_id).update(x=s.x, y=s.y, w=s.w, h=s.h)
     locked.version += 1
@@ -135,6 +126,20 @@ def _change_widgets(
         after={"widgets": _layout_json(wanted)},
     )
     return wanted
+
+
+def _widget(customer: Customer, dashboard: Dashboard, s: Spot) -> DashboardWidget:
+    """A new widget row for a spot of the layout (not saved)."""
+    return DashboardWidget(
+        partner_id=customer.partner_id,
+        customer=customer,
+        dashboard=dashboard,
+        widget_key=s.key,
+        x=s.x,
+        y=s.y,
+        w=s.w,
+        h=s.h,
+    )
 
 
 def _editable(actor: Actor, customer: Customer, ref: str) -> Dashboard:
@@ -169,19 +174,7 @@ def dashboard_create(
                 name=name,
                 created_by=(actor.display_name or "partnerdesk")[:200],
             )
-            DashboardWidget.objects.bulk_create(
-                DashboardWidget(
-                    partner_id=customer.partner_id,
-                    customer=customer,
-                    dashboard=dashboard,
-                    widget_key=s.key,
-                    x=s.x,
-                    y=s.y,
-                    w=s.w,
-                    h=s.h,
-                )
-                for s in spots
-            )
+            DashboardWidget.objects.bulk_create(_widget(customer, dashboard, s) for s in spots)
             audit_record(
                 actor=actor,
                 action="dashboard.created",

@@ -310,6 +310,7 @@ def dashboard_urls(customer) -> list[tuple[str, str]]:
         ("post", reverse("console:dashboard_edit", args=[c, ref])),
         ("post", reverse("console:dashboard_widget_add", args=[c, ref])),
         ("post", reverse("console:dashboard_widget_move", args=[c, ref, widget.pk])),
+        ("post", reverse("console:dashboard_widget_place", args=[c, ref, widget.pk])),
         ("post", reverse("console:dashboard_widget_remove", args=[c, ref, widget.pk])),
         ("get", reverse("console:dashboard_delete", args=[c, ref])),
         ("post", reverse("console:dashboard_delete", args=[c, ref])),

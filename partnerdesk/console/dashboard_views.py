@@ -32,6 +32,7 @@ from partnerdesk.console.dashboards import (
     dashboard_rename,
     dashboard_widget_add,
     dashboard_widget_move,
+    dashboard_widget_place,
     dashboard_widget_remove,
 )
 from partnerdesk.console.views import _context, console_view
@@ -179,9 +180,23 @@ def _edit_page(
             name=request.POST.get("name", board.name) if error else board.name,
             name_max=NAME_MAX,
             widget_types=sorted(WIDGET_TYPES.values(), key=lambda t: t.title),
+            slots=_drop_slots(board),
         ),
         status=error.status if error else 200,
     )
+
+
+def _drop_slots(board: Board) -> list[tuple[int, int, bool]]:
+    """The free cells of the grid, (x, y, in the extra row), for dropping a dragged widget:
+    every empty cell of the rows in use, and a whole row below them (shown while dragging)."""
+    if not board.widgets:
+        return []
+    taken = {(w.x + dx, w.y + dy) for w in board.widgets for dx in range(w.w) for dy in range(w.h)}
+    rows = max(w.y + w.h for w in board.widgets)
+    last = min(rows + 1, MAX_ROWS)
+    return [
+        (x, y, y >= rows) for y in range(last) for x in range(GRID_COLUMNS) if (x, y) not in taken
+    ]
 
 
 def _back_to_edit(console: Console, ref: str) -> HttpResponse:
@@ -266,6 +281,41 @@ def dashboard_widget_move_view(
     except FORM_ERRORS as refusal:
         return _edit_page(request, console, ref, error=refusal)
     done = MOVED[direction].format(moved)
+    if made_room:
+        verb = "was" if len(made_room) == 1 else "were"
+        done += f" {', '.join(made_room)} {verb} moved to make room."
+    messages.success(request, done)
+    response = _back_to_edit(console, ref)
+    response["Location"] += f"#widget-{widget_id}"
+    return response
+
+
+@require_POST
+@console_view
+def dashboard_widget_place_view(
+    request: HttpRequest, console: Console, ref: str, widget_id: int
+) -> HttpResponse:
+    """A widget dragged to another place (app.js posts the cell it was dropped on)."""
+    version = _version(request)
+    try:
+        if version is None:
+            raise ValidationFailed("The form is missing the dashboard version; reload the page.")
+        try:
+            x, y = int(request.POST.get("x", "")), int(request.POST.get("y", ""))
+        except ValueError:
+            raise ValidationFailed("Choose a place on the grid.") from None
+        moved, *made_room = dashboard_widget_place(
+            actor=console.actor,
+            customer=console.customer,
+            ref=ref,
+            widget_id=widget_id,
+            x=x,
+            y=y,
+            version=version,
+        )
+    except FORM_ERRORS as refusal:
+        return _edit_page(request, console, ref, error=refusal)
+    done = f"Moved {moved} to column {x + 1}, row {y + 1}."
     if made_room:
         verb = "was" if len(made_room) == 1 else "were"
         done += f" {', '.join(made_room)} {verb} moved to make room."

@@ -62,6 +62,11 @@ urlpatterns = [
         name="dashboard_widget_move",
     ),
     path(
+        "<str:customer_id>/dashboards/<str:ref>/widgets/<int:widget_id>/place/",
+        dash.dashboard_widget_place_view,
+        name="dashboard_widget_place",
+    ),
+    path(
         "<str:customer_id>/dashboards/<str:ref>/widgets/<int:widget_id>/remove/",
         dash.dashboard_widget_remove_view,
         name="dashboard_widget_remove",

@@ -383,6 +383,110 @@ def test_x1_move_from_a_stale_page_is_refused_and_nothing_changes(
     assert state(d) == before
 
 
+def place(client: Client, customer: Customer, d: Dashboard, key: str, **form: Any) -> Any:
+    d.refresh_from_db()
+    widget = d.widgets.get(widget_key=key)
+    return client.post(
+        url(customer, f"{d.uuid}/widgets/{widget.pk}/place/"),
+        {"version": d.version, **form},
+        follow=True,
+    )
+
+
+def test_x1_edit_page_offers_drag_and_drop_with_the_free_cells(
+    admin_client: Client, customer: Customer
+) -> None:
+    d = make(customer, "Front desk", ("summary", 0, 0, 2, 1))
+    w = d.widgets.get()
+    page = text(admin_client.get(url(customer, f"{d.uuid}/edit/")))
+    assert 'draggable="true"' in page and 'id="place-form"' in page
+    assert (
+        f'data-place="/console/{customer.uuid}/dashboards/{d.uuid}/widgets/{w.pk}/place/"' in page
+    )
+    # Row 1 has two free cells; the whole row below is offered while dragging.
+    assert page.count('class="dash-slot ') == 2 + 4
+    assert page.count('class="dash-slot gx-0 gy-1 extra"') == 1
+    # Nothing to drag: no slots and no form on an empty dashboard or a read-only page.
+    empty = make(customer, "Empty")
+    assert "dash-slot" not in text(admin_client.get(url(customer, f"{empty.uuid}/edit/")))
+    assert "draggable" not in text(admin_client.get(url(customer, f"{d.uuid}/")))
+
+
+def test_x1_dropping_a_widget_onto_another_swaps_them(
+    admin_client: Client, customer: Customer
+) -> None:
+    d = make(customer, "Front desk", ("summary", 0, 0, 2, 1), ("devices-by-health", 2, 0, 2, 1))
+    response = place(admin_client, customer, d, "summary", x=2, y=0)
+    assert "Moved “Summary” to column 3, row 1. “Devices by health” was moved to make room." in (
+        text(response)
+    )
+    assert layout(d) == [("devices-by-health", 0, 0, 2, 1), ("summary", 2, 0, 2, 1)]
+    assert AuditEvent.objects.filter(action="dashboard.layout_saved").count() == 1
+
+
+def test_x1_dropping_where_the_old_place_does_not_fit_pushes_down(
+    admin_client: Client, customer: Customer
+) -> None:
+    d = make(
+        customer,
+        "Front desk",
+        ("summary", 0, 0, 2, 1),
+        ("devices-by-os", 2, 0, 2, 1),
+        ("open-alerts", 0, 1, 4, 2),
+    )
+    place(admin_client, customer, d, "open-alerts", x=0, y=0)
+    # The summary cannot take the 4-wide widget's old place without overlapping it, so both
+    # widgets of the first row move below it.
+    assert layout(d) == [
+        ("open-alerts", 0, 0, 4, 2),
+        ("summary", 0, 2, 2, 1),
+        ("devices-by-os", 2, 2, 2, 1),
+    ]
+
+
+def test_x1_dropping_into_a_free_cell_of_a_new_row(
+    admin_client: Client, customer: Customer
+) -> None:
+    d = make(customer, "Front desk", ("summary", 0, 0, 2, 1), ("devices-by-os", 2, 0, 2, 1))
+    place(admin_client, customer, d, "devices-by-os", x=1, y=1)
+    assert layout(d) == [("summary", 0, 0, 2, 1), ("devices-by-os", 1, 1, 2, 1)]
+
+
+@pytest.mark.parametrize(
+    ("form", "message"),
+    [
+        ({"x": 3, "y": 0}, "“Summary” is 2 columns wide: it can start in columns 1 to 3 only."),
+        ({"x": -1, "y": 0}, "Choose a place on the grid."),
+        ({"x": "left", "y": 0}, "Choose a place on the grid."),
+        ({"y": 0}, "Choose a place on the grid."),
+        ({"x": 0, "y": 47}, "“Summary” would reach past row 48, the last row."),
+        ({"x": 0, "y": 0}, "“Summary” is already there."),
+    ],
+)
+def test_x1_drop_refusals_say_why_and_change_nothing(
+    admin_client: Client, customer: Customer, form: dict[str, Any], message: str
+) -> None:
+    d = make(customer, "Front desk", ("summary", 0, 0, 2, 2))
+    before = state(d)
+    response = place(admin_client, customer, d, "summary", **form)
+    assert response.status_code == 400
+    assert message in text(response)
+    assert state(d) == before
+
+
+def test_x1_drop_from_a_stale_page_is_refused(admin_client: Client, customer: Customer) -> None:
+    d = make(customer, "Front desk", ("summary", 0, 0, 2, 1))
+    w = d.widgets.get()
+    Dashboard.objects.filter(pk=d.pk).update(version=5)
+    before = state(d)
+    response = admin_client.post(
+        url(customer, f"{d.uuid}/widgets/{w.pk}/place/"), {"x": 2, "y": 0, "version": 4}
+    )
+    assert response.status_code == 409 and STALE in text(response)
+    assert state(d) == before
+    assert admin_client.get(url(customer, f"{d.uuid}/widgets/{w.pk}/place/")).status_code == 405
+
+
 def test_x1_remove_widget(admin_client: Client, customer: Customer) -> None:
     d = make(customer, "Front desk", ("summary", 0, 0, 2, 1), ("devices-by-os", 2, 0, 2, 1))
     w = d.widgets.get(widget_key="summary")
@@ -599,6 +703,7 @@ def _check_role(c: Client, customer: Customer, may_edit: bool) -> None:
         c.post(
             url(customer, f"{d.uuid}/widgets/{w.pk}/move/"), {"direction": "right", "version": 1}
         ),
+        c.post(url(customer, f"{d.uuid}/widgets/{w.pk}/place/"), {"x": 2, "y": 0, "version": 1}),
         c.post(url(customer, f"{d.uuid}/widgets/{w.pk}/remove/")),
         c.post(url(customer, f"{d.uuid}/delete/")),
         c.post(url(customer, "threat-overview/copy/")),

@@ -1,6 +1,7 @@
 """Issue 7 in a real browser: a partner user launches a customer, builds a custom dashboard,
-arranges two widgets on the grid, exports it and opens the PDF it downloads: both logos, the
-title, the customer's name and the two widgets, as on screen."""
+arranges two widgets on the grid (with the buttons, then by drag and drop), exports it and
+opens the PDF it downloads: both logos, the title, the customer's name and the two widgets, as
+on screen."""
 
 from __future__ import annotations
 
@@ -55,13 +56,20 @@ def test_build_arrange_export_and_open_the_pdf(
     page.get_by_role("button", name="Left: Open alerts by severity").click()
     page.get_by_role("button", name="Wider: Open alerts by severity").click()
     expect(severity).to_contain_text("Column 1, row 2 · 2 wide, 1 high")
+
+    # And by drag and drop: the health chart into the free place at column 3 of row 1.
+    free_cell = page.locator(".dash-slot.gx-2.gy-0")
+    with page.expect_navigation():
+        health.drag_to(free_cell, source_position={"x": 30, "y": 30})
+    expect(page.get_by_text("Moved “Devices by health” to column 3, row 1.")).to_be_visible()
+    expect(health).to_contain_text("Column 3, row 1")
     page.get_by_role("link", name="Done").click()
     page.screenshot(path=artifacts / "dashboard-custom.png", full_page=True)
 
     # The layout is saved.
     board = Dashboard.objects.get(customer=customer, name="Weekly review")
     assert {(w.widget_key, w.x, w.y, w.w, w.h) for w in board.widgets.all()} == {
-        ("devices-by-health", 0, 0, 2, 1),
+        ("devices-by-health", 2, 0, 2, 1),
         ("alerts-by-severity", 0, 1, 2, 1),
     }
 

@@ -46,6 +46,7 @@ from partnerdesk.console.dashboards.services import (
     dashboard_update,
     dashboard_widget_add,
     dashboard_widget_move,
+    dashboard_widget_place,
     dashboard_widget_remove,
 )
 
@@ -83,6 +84,7 @@ __all__ = [
     "dashboard_update",
     "dashboard_widget_add",
     "dashboard_widget_move",
+    "dashboard_widget_place",
     "dashboard_widget_remove",
     "first_free_slot",
 ]

@@ -1,7 +1,8 @@
 """The grid of custom dashboards (X-1): 4 columns, widgets 1-4 columns wide and 1-2 rows high.
 
 `Spot` is a widget's wanted place; `check_layout` validates a whole layout, `first_free_slot`
-finds room for a new widget, and `_pushed` / `_move_refusal` plan a one-cell move or resize.
+finds room for a new widget, `_pushed` / `_move_refusal` plan a one-cell move or resize, and
+`_dropped` / `_place_refusal` a widget dragged to another place.
 Pure functions of the places, without the database, so the writes and the tests share them."""
 
 from __future__ import annotations
@@ -115,6 +116,40 @@ def _pushed(fixed: Spot, others: Sequence[Spot], *, vacated_y: int | None = None
         placed.append(s)
         taken.update(_cells(s))
     return placed
+
+
+def _dropped(moved: Spot, origin: Spot, others: Sequence[Spot]) -> list[Spot]:
+    """`moved` where it was dropped; the first widget it lands on takes the place it left when
+    it fits there (a swap); every other widget in the way moves down until it is clear."""
+    placed = [moved]
+    taken = set(_cells(moved))
+    for s in sorted(others, key=lambda s: (s.y, s.x)):
+        if any(cell in taken for cell in _cells(s)):
+            swapped = replace(s, x=origin.x, y=origin.y)
+            rest = {c for o in others if o.widget_id != s.widget_id for c in _cells(o)}
+            fits = swapped.x + swapped.w <= GRID_COLUMNS and swapped.y + swapped.h <= MAX_ROWS
+            if fits and not any(c in taken or c in rest for c in _cells(swapped)):
+                s = swapped
+        while any(cell in taken for cell in _cells(s)):
+            s = replace(s, y=s.y + 1)
+        placed.append(s)
+        taken.update(_cells(s))
+    return placed
+
+
+def _place_refusal(s: Spot, x: int, y: int) -> str | None:
+    name = _title(s.key)
+    if x < 0 or y < 0:
+        return "Choose a place on the grid."
+    if x + s.w > GRID_COLUMNS:
+        last = GRID_COLUMNS - s.w + 1
+        where = "column 1" if last == 1 else f"columns 1 to {last}"
+        return f"{name} is {s.w} columns wide: it can start in {where} only."
+    if y + s.h > MAX_ROWS:
+        return f"{name} would reach past row {MAX_ROWS}, the last row."
+    if (x, y) == (s.x, s.y):
+        return f"{name} is already there."
+    return None
 
 
 def _move_refusal(s: Spot, direction: str) -> str | None:

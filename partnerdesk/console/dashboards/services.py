@@ -18,7 +18,9 @@ from partnerdesk.console.dashboards.grid import (
     DIRECTIONS,
     MAX_WIDGETS,
     Spot,
+    _dropped,
     _move_refusal,
+    _place_refusal,
     _pushed,
     _title,
     check_layout,
@@ -370,6 +372,48 @@ def dashboard_widget_move(
         moved = replace(target, x=target.x + dx, y=target.y + dy, w=target.w + dw, h=target.h + dh)
         others = [s for s in current if s.widget_id != widget_id]
         wanted = _pushed(moved, others, vacated_y=target.y if direction == "down" else None)
+        before = {s.widget_id: s for s in others}
+        moves.append(_title(target.key))
+        moves.extend(_title(s.key) for s in wanted[1:] if s != before[s.widget_id])
+        return wanted
+
+    with transaction.atomic():
+        _change_widgets(
+            actor=actor,
+            customer=customer,
+            dashboard=dashboard,
+            plan=plan,
+            version=version,
+            action="dashboard.layout_saved",
+        )
+    return moves
+
+
+def dashboard_widget_place(
+    *,
+    actor: Actor,
+    customer: Customer,
+    ref: str,
+    widget_id: int,
+    x: int,
+    y: int,
+    version: int,
+) -> list[str]:
+    """Put one widget with its top-left cell at column `x`, row `y` (a drag and drop): the
+    widget it lands on takes its old place when it fits there, others in the way move down.
+    Returns the quoted titles of the widget and of the widgets that made room."""
+    dashboard = _editable(actor, customer, ref)
+    moves: list[str] = []
+
+    def plan(current: list[Spot]) -> list[Spot]:
+        target = next((s for s in current if s.widget_id == widget_id), None)
+        if target is None:
+            raise NotFound("That widget is no longer on this dashboard.")
+        refusal = _place_refusal(target, x, y)
+        if refusal:
+            raise ValidationFailed(refusal)
+        others = [s for s in current if s.widget_id != widget_id]
+        wanted = _dropped(replace(target, x=x, y=y), target, others)
         before = {s.widget_id: s for s in others}
         moves.append(_title(target.key))
         moves.extend(_title(s.key) for s in wanted[1:] if s != before[s.widget_id])

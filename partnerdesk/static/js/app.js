@@ -91,4 +91,77 @@
       if (summary && m.contains(document.activeElement)) { summary.focus(); }
     });
   });
+
+  // Dashboard edit mode: drag a widget card to another place on the grid. On drop the page
+  // posts the top-left cell, as the Left/Right/... buttons post a move (they work without
+  // script, and by keyboard). Over a card, the cell is found from the card's own cells.
+  var drag = null;
+  function clamp(n, lo, hi) { return Math.max(lo, Math.min(hi, n)); }
+  function cellUnder(event) {
+    var target = event.target instanceof Element ? event.target : null;
+    var slot = target && target.closest(".dash-slot");
+    if (slot) { return { x: +slot.dataset.x, y: +slot.dataset.y }; }
+    var card = target && target.closest(".dash-card[data-place]");
+    if (!card) { return null; }
+    var box = card.getBoundingClientRect();
+    var w = +card.dataset.w, h = +card.dataset.h;
+    return {
+      x: +card.dataset.x + clamp(Math.floor((event.clientX - box.left) / (box.width / w)), 0, w - 1),
+      y: +card.dataset.y + clamp(Math.floor((event.clientY - box.top) / (box.height / h)), 0, h - 1)
+    };
+  }
+  function endDrag() {
+    if (!drag) { return; }
+    drag.grid.classList.remove("dragging");
+    drag.card.classList.remove("is-dragged");
+    if (drag.preview.parentNode) { drag.preview.parentNode.removeChild(drag.preview); }
+    drag = null;
+  }
+  document.addEventListener("dragstart", function (event) {
+    var card = event.target instanceof Element && event.target.closest(".dash-card[data-place]");
+    var grid = card && card.closest("[data-drag-grid]");
+    if (!grid) { return; }
+    var box = card.getBoundingClientRect();
+    var w = +card.dataset.w, h = +card.dataset.h;
+    var preview = document.createElement("div");
+    preview.setAttribute("aria-hidden", "true");
+    drag = {
+      card: card, grid: grid, w: w, h: h, x: null, y: null, preview: preview,
+      // Which of its cells the card was picked up by, so it lands where it was held.
+      dx: clamp(Math.floor((event.clientX - box.left) / (box.width / w)), 0, w - 1),
+      dy: clamp(Math.floor((event.clientY - box.top) / (box.height / h)), 0, h - 1)
+    };
+    event.dataTransfer.effectAllowed = "move";
+    event.dataTransfer.setData("text/plain", card.id);
+    // After the browser has taken its picture of the card.
+    window.setTimeout(function () {
+      if (drag && drag.card === card) { grid.classList.add("dragging"); card.classList.add("is-dragged"); }
+    }, 0);
+  });
+  document.addEventListener("dragover", function (event) {
+    if (!drag || !(event.target instanceof Node) || !drag.grid.contains(event.target)) { return; }
+    event.preventDefault();
+    event.dataTransfer.dropEffect = "move";
+    var cell = cellUnder(event);
+    if (!cell) { return; }
+    var x = clamp(cell.x - drag.dx, 0, 4 - drag.w), y = Math.max(0, cell.y - drag.dy);
+    if (x === drag.x && y === drag.y) { return; }
+    drag.x = x; drag.y = y;
+    drag.preview.className = "dash-drop-preview gx-" + x + " gy-" + y + " gw-" + drag.w + " gh-" + drag.h;
+    if (!drag.preview.parentNode) { drag.grid.appendChild(drag.preview); }
+  });
+  document.addEventListener("drop", function (event) {
+    if (!drag || !(event.target instanceof Node) || !drag.grid.contains(event.target)) { return; }
+    event.preventDefault();
+    var d = drag;
+    endDrag();
+    if (d.x === null || (d.x === +d.card.dataset.x && d.y === +d.card.dataset.y)) { return; }
+    var form = document.getElementById("place-form");
+    if (!form) { return; }
+    form.action = d.card.dataset.place;
+    form.elements.x.value = d.x;
+    form.elements.y.value = d.y;
+    form.submit();
+  });
+  document.addEventListener("dragend", endDrag);
 })();

@@ -1,4 +1,4 @@
-"""Shared helpers for device and metering tests."""
+"""Shared helpers for device, metering and dashboard tests."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ from typing import Any
 
 from django.test import Client
 
-from partnerdesk.console.models import EnrollmentToken
+from partnerdesk.console.models import Dashboard, DashboardWidget, EnrollmentToken
 from partnerdesk.console.services import TOKEN_PREFIX, token_hash
 from partnerdesk.customers.models import Customer
 
@@ -40,3 +40,24 @@ def check_in(secret: str | None, body: Any, *, raw: bool = False) -> Any:
     headers = {"Authorization": f"Bearer {secret}"} if secret else {}
     data = body if raw else json.dumps(body)
     return Client().post(CHECK_IN, data, content_type="application/json", headers=headers)
+
+
+def make_dashboard(
+    customer: Customer, name: str = "Front desk", *widgets: tuple[str, int, int, int, int]
+) -> Dashboard:
+    """A custom dashboard of `customer` with widgets given as (type, x, y, w, h)."""
+    d = Dashboard.objects.create(
+        partner_id=customer.partner_id, customer=customer, name=name, created_by="Test"
+    )
+    for key, x, y, w, h in widgets:
+        DashboardWidget.objects.create(
+            partner_id=customer.partner_id,
+            customer=customer,
+            dashboard=d,
+            widget_key=key,
+            x=x,
+            y=y,
+            w=w,
+            h=h,
+        )
+    return d

@@ -32,6 +32,7 @@ from partnerdesk.core.permissions import ConsoleRole, PartnerRole
 from partnerdesk.customers.models import Customer
 from partnerdesk.partners.models import Partner
 from partnerdesk.reports.models import DashboardExport
+from tests.console.helpers import make_dashboard as make
 from tests.factories import CustomerFactory, assign, customer_admin
 
 pytestmark = pytest.mark.django_db
@@ -66,24 +67,6 @@ def launch(client: Client, customer: Customer) -> None:
     Customer.objects.filter(pk=customer.pk).update(partner_assistance=True)
     response = client.post(f"/customers/{customer.uuid}/launch/")
     assert response.status_code == 302, response.content
-
-
-def make(customer: Customer, name: str = "Front desk", *widgets: tuple[str, int, int, int, int]):
-    d = Dashboard.objects.create(
-        partner_id=customer.partner_id, customer=customer, name=name, created_by="Test"
-    )
-    for key, x, y, w, h in widgets:
-        DashboardWidget.objects.create(
-            partner_id=customer.partner_id,
-            customer=customer,
-            dashboard=d,
-            widget_key=key,
-            x=x,
-            y=y,
-            w=w,
-            h=h,
-        )
-    return d
 
 
 def layout(d: Dashboard) -> list[tuple[str, int, int, int, int]]:

@@ -22,6 +22,7 @@ from partnerdesk.customers.models import Customer
 from partnerdesk.partners.models import Partner
 from partnerdesk.reports.models import DashboardExport
 from tests.compat.conftest import ApiUser, get_token
+from tests.console.helpers import make_dashboard as make
 from tests.factories import CustomerFactory
 
 pytestmark = pytest.mark.django_db
@@ -70,24 +71,6 @@ def patch(api: ApiUser, path: str, body: Any) -> Any:
 
 def delete(api: ApiUser, path: str) -> Any:
     return api.client.delete(path, headers=api.partner_headers())
-
-
-def make(customer: Customer, name: str = "Front desk", *widgets: tuple[str, int, int, int, int]):
-    d = Dashboard.objects.create(
-        partner_id=customer.partner_id, customer=customer, name=name, created_by="Test"
-    )
-    for key, x, y, w, h in widgets:
-        DashboardWidget.objects.create(
-            partner_id=customer.partner_id,
-            customer=customer,
-            dashboard=d,
-            widget_key=key,
-            x=x,
-            y=y,
-            w=w,
-            h=h,
-        )
-    return d
 
 
 def state(d: Dashboard) -> tuple[Any, ...]:

@@ -203,6 +203,24 @@ def _back_to_edit(console: Console, ref: str) -> HttpResponse:
     return redirect(reverse("console:dashboard_edit", args=[console.customer.uuid, ref]))
 
 
+def _moved(
+    request: HttpRequest,
+    console: Console,
+    ref: str,
+    widget_id: int,
+    done: str,
+    made_room: list[str],
+) -> HttpResponse:
+    """Back to the edit page at the moved widget, saying what moved to make room."""
+    if made_room:
+        verb = "was" if len(made_room) == 1 else "were"
+        done += f" {', '.join(made_room)} {verb} moved to make room."
+    messages.success(request, done)
+    response = _back_to_edit(console, ref)
+    response["Location"] += f"#widget-{widget_id}"
+    return response
+
+
 def _version(request: HttpRequest) -> int | None:
     try:
         return int(request.POST.get("version", ""))
@@ -280,14 +298,7 @@ def dashboard_widget_move_view(
         )
     except FORM_ERRORS as refusal:
         return _edit_page(request, console, ref, error=refusal)
-    done = MOVED[direction].format(moved)
-    if made_room:
-        verb = "was" if len(made_room) == 1 else "were"
-        done += f" {', '.join(made_room)} {verb} moved to make room."
-    messages.success(request, done)
-    response = _back_to_edit(console, ref)
-    response["Location"] += f"#widget-{widget_id}"
-    return response
+    return _moved(request, console, ref, widget_id, MOVED[direction].format(moved), made_room)
 
 
 @require_POST
@@ -316,13 +327,7 @@ def dashboard_widget_place_view(
     except FORM_ERRORS as refusal:
         return _edit_page(request, console, ref, error=refusal)
     done = f"Moved {moved} to column {x + 1}, row {y + 1}."
-    if made_room:
-        verb = "was" if len(made_room) == 1 else "were"
-        done += f" {', '.join(made_room)} {verb} moved to make room."
-    messages.success(request, done)
-    response = _back_to_edit(console, ref)
-    response["Location"] += f"#widget-{widget_id}"
-    return response
+    return _moved(request, console, ref, widget_id, done, made_room)
 
 
 @console_view

@@ -344,34 +344,27 @@ def dashboard_layout_save(
         )
 
 
-def dashboard_widget_move(
+def _move_one(
     *,
     actor: Actor,
     customer: Customer,
     ref: str,
     widget_id: int,
-    direction: str,
     version: int,
+    arrange: Callable[[Spot, list[Spot]], list[Spot]],
 ) -> list[str]:
-    """Move or resize one widget by one cell; widgets in the way make room (moving down, or
-    into the row a widget moved down from). Returns the quoted titles of the widget and of
+    """Change the place of one widget: `arrange(target, others)` returns the whole new layout
+    (the target first) or raises the refusal. Returns the quoted titles of the widget and of
     the widgets that made room."""
-    if direction not in DIRECTIONS:
-        raise ValidationFailed("Choose a direction: left, right, up, down, wider, narrower, ...")
     dashboard = _editable(actor, customer, ref)
-    dx, dy, dw, dh = DIRECTIONS[direction]
     moves: list[str] = []
 
     def plan(current: list[Spot]) -> list[Spot]:
         target = next((s for s in current if s.widget_id == widget_id), None)
         if target is None:
             raise NotFound("That widget is no longer on this dashboard.")
-        refusal = _move_refusal(target, direction)
-        if refusal:
-            raise ValidationFailed(refusal)
-        moved = replace(target, x=target.x + dx, y=target.y + dy, w=target.w + dw, h=target.h + dh)
         others = [s for s in current if s.widget_id != widget_id]
-        wanted = _pushed(moved, others, vacated_y=target.y if direction == "down" else None)
+        wanted = arrange(target, others)
         before = {s.widget_id: s for s in others}
         moves.append(_title(target.key))
         moves.extend(_title(s.key) for s in wanted[1:] if s != before[s.widget_id])
@@ -387,6 +380,39 @@ def dashboard_widget_move(
             action="dashboard.layout_saved",
         )
     return moves
+
+
+def dashboard_widget_move(
+    *,
+    actor: Actor,
+    customer: Customer,
+    ref: str,
+    widget_id: int,
+    direction: str,
+    version: int,
+) -> list[str]:
+    """Move or resize one widget by one cell; widgets in the way make room (moving down, or
+    into the row a widget moved down from). Returns the quoted titles of the widget and of
+    the widgets that made room."""
+    if direction not in DIRECTIONS:
+        raise ValidationFailed("Choose a direction: left, right, up, down, wider, narrower, ...")
+    dx, dy, dw, dh = DIRECTIONS[direction]
+
+    def arrange(target: Spot, others: list[Spot]) -> list[Spot]:
+        refusal = _move_refusal(target, direction)
+        if refusal:
+            raise ValidationFailed(refusal)
+        moved = replace(target, x=target.x + dx, y=target.y + dy, w=target.w + dw, h=target.h + dh)
+        return _pushed(moved, others, vacated_y=target.y if direction == "down" else None)
+
+    return _move_one(
+        actor=actor,
+        customer=customer,
+        ref=ref,
+        widget_id=widget_id,
+        version=version,
+        arrange=arrange,
+    )
 
 
 def dashboard_widget_place(
@@ -402,33 +428,21 @@ def dashboard_widget_place(
     """Put one widget with its top-left cell at column `x`, row `y` (a drag and drop): the
     widget it lands on takes its old place when it fits there, others in the way move down.
     Returns the quoted titles of the widget and of the widgets that made room."""
-    dashboard = _editable(actor, customer, ref)
-    moves: list[str] = []
 
-    def plan(current: list[Spot]) -> list[Spot]:
-        target = next((s for s in current if s.widget_id == widget_id), None)
-        if target is None:
-            raise NotFound("That widget is no longer on this dashboard.")
+    def arrange(target: Spot, others: list[Spot]) -> list[Spot]:
         refusal = _place_refusal(target, x, y)
         if refusal:
             raise ValidationFailed(refusal)
-        others = [s for s in current if s.widget_id != widget_id]
-        wanted = _dropped(replace(target, x=x, y=y), target, others)
-        before = {s.widget_id: s for s in others}
-        moves.append(_title(target.key))
-        moves.extend(_title(s.key) for s in wanted[1:] if s != before[s.widget_id])
-        return wanted
+        return _dropped(replace(target, x=x, y=y), target, others)
 
-    with transaction.atomic():
-        _change_widgets(
-            actor=actor,
-            customer=customer,
-            dashboard=dashboard,
-            plan=plan,
-            version=version,
-            action="dashboard.layout_saved",
-        )
-    return moves
+    return _move_one(
+        actor=actor,
+        customer=customer,
+        ref=ref,
+        widget_id=widget_id,
+        version=version,
+        arrange=arrange,
+    )
 
 
 def dashboard_update(

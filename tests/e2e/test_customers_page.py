@@ -426,3 +426,13 @@ def test_c7_secondary_row_actions_open_from_a_menu_one_at_a_time(page: Page, sce
     more_blue.click()
     apply_blue.click()
     expect(page).to_have_url(re.compile(rf"/licenses/apply/{scene.popup_customer.uuid}/$"))
+
+
+def test_c7_launch_from_the_row_opens_the_console(page: Page, scene: Scene) -> None:
+    """P-4 from the list: one form serves every row's Launch button (formaction)."""
+    Customer.objects.filter(pk=scene.popup_customer.pk).update(partner_assistance=True)
+    sign_in(page, scene.user, PASSWORD)
+    blue = scene.popup_customer.show_as
+    customers_table(page).get_by_role("button", name=f"Launch customer {blue}").click()
+    expect(page).to_have_url(re.compile(rf"/console/{scene.popup_customer.uuid}/$"))
+    expect(page.get_by_role("region", name="Delegated session")).to_contain_text(blue)

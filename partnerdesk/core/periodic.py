@@ -25,7 +25,9 @@ DAILY_AT = dt.time(0, 5, tzinfo=dt.UTC)
 
 
 def daily(name: str) -> Callable[[Callable[[dt.date], str]], Callable[[dt.date], str]]:
-    """Register `fn(today) -> outcome text` to run once a day."""
+    """Register `fn(today) -> outcome text` to run once a day. The apps import their job
+    modules when Django starts (`AppConfig.ready`), so core imports none of them; the jobs
+    do not depend on each other's order."""
 
     def register(fn: Callable[[dt.date], str]) -> Callable[[dt.date], str]:
         DAILY_JOBS[name] = fn
@@ -36,7 +38,6 @@ def daily(name: str) -> Callable[[Callable[[dt.date], str]], Callable[[dt.date],
 
 def run_daily_jobs(today: dt.date) -> dict[str, str]:
     """Run each job not yet run for `today`; returns what each job reported (or 'skipped')."""
-    _load_jobs()
     outcomes = {}
     for name, fn in DAILY_JOBS.items():
         try:
@@ -49,12 +50,6 @@ def run_daily_jobs(today: dt.date) -> dict[str, str]:
         PeriodicRun.objects.filter(pk=run.pk).update(finished_at=timezone.now(), outcome=outcome)
         outcomes[name] = outcome
     return outcomes
-
-
-def _load_jobs() -> None:
-    # Jobs register themselves when their module is imported.
-    import partnerdesk.billing.metering
-    import partnerdesk.customers.tasks  # noqa: F401
 
 
 def next_run_at(now: dt.datetime) -> dt.datetime:

@@ -11,6 +11,7 @@ from django.utils import timezone
 from partnerdesk.audit.services import audit_record
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import Conflict, NotFound, ValidationFailed
+from partnerdesk.core.periodic import daily
 from partnerdesk.core.permissions import Action, ConsoleAction
 from partnerdesk.customers.access import customer_for
 from partnerdesk.customers.models import (
@@ -19,6 +20,7 @@ from partnerdesk.customers.models import (
     ApprovalStatus,
     Customer,
 )
+from partnerdesk.customers.tasks import approval_request_notify
 from partnerdesk.outbound.services import event_emit
 
 MESSAGE_MAX = 500
@@ -32,6 +34,13 @@ def approval_requests_expire(now: dt.datetime | None = None, customer_id: int | 
     if customer_id is not None:
         qs = qs.filter(customer_id=customer_id)
     return qs.update(status=ApprovalStatus.EXPIRED)
+
+
+@daily("approval_requests_expire")
+def approval_requests_expire_job(today: dt.date) -> str:
+    """The daily sweep; expiry is also applied wherever a request is created, answered or
+    listed, so a missed day never lets an old request be approved."""
+    return f"{approval_requests_expire()} approval requests expired"
 
 
 def pending_request_for(customer: Customer) -> ApprovalRequest | None:
@@ -115,8 +124,6 @@ def _already_pending(customer: Customer, pending: ApprovalRequest) -> Conflict:
 
 
 def _notify(request_id: int) -> None:
-    from partnerdesk.customers.tasks import approval_request_notify
-
     approval_request_notify.enqueue(request_id)
 
 

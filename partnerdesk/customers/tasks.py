@@ -1,4 +1,5 @@
-"""Background jobs of the customers app."""
+"""Background jobs of the customers app (the daily expiry of approval requests is beside
+them, in approvals.py)."""
 
 from __future__ import annotations
 
@@ -13,13 +14,6 @@ from partnerdesk.customers.unlink import carry_out_due_unlinks
 @daily("scheduled_unlinks")
 def scheduled_unlinks(today: dt.date) -> str:
     return f"{carry_out_due_unlinks(today)} customers unlinked"
-
-
-@daily("approval_requests_expire")
-def approval_requests_expire_job(today: dt.date) -> str:
-    from partnerdesk.customers.approvals import approval_requests_expire
-
-    return f"{approval_requests_expire()} approval requests expired"
 
 
 @task()

@@ -9,6 +9,7 @@ import random
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -115,9 +116,13 @@ def _claim(delivery_id: int, now: dt.datetime) -> dt.datetime | None:
     return until if taken else None
 
 
-def deliver(delivery_id: int) -> str:
+Retry = Callable[[int, dt.datetime], None]
+
+
+def deliver(delivery_id: int, *, retry: Retry) -> str:
     """Send one delivery if it is due and free; returns what happened: delivered, retry,
-    failed or skipped."""
+    failed or skipped. `retry(delivery_id, at)` queues the next attempt (the worker's task,
+    outbound/tasks.py); it is called inside the transaction that records the attempt."""
     now = timezone.now()
     lease = _claim(delivery_id, now)
     if lease is None:
@@ -128,16 +133,16 @@ def deliver(delivery_id: int) -> str:
         delivery.endpoint is None or not delivery.endpoint.active
     ):
         response = Response(None, "The endpoint was deleted or made inactive.", 0)
-        return _record(delivery, lease, now, response, give_up=True)
+        return _record(delivery, lease, now, response, retry, give_up=True)
     if secret is None:
         response = Response(None, "No signing secret is configured (CRM_SECRET).", 0)
-        return _record(delivery, lease, now, response, give_up=False)
+        return _record(delivery, lease, now, response, retry, give_up=False)
     headers = signed_headers(secret, str(delivery.event.uuid), int(now.timestamp()), delivery.body)
     # The CRM's address is the operator's own setting and may well be on a private network;
     # partners' addresses must stay public.
     public_only = delivery.target == Target.WEBHOOK
     response = post(delivery.url, delivery.body, headers, public_only=public_only)
-    return _record(delivery, lease, now, response)
+    return _record(delivery, lease, now, response, retry)
 
 
 def _record(
@@ -145,6 +150,7 @@ def _record(
     lease: dt.datetime,
     now: dt.datetime,
     response: Response,
+    retry: Retry,
     *,
     give_up: bool = False,
 ) -> str:
@@ -181,10 +187,8 @@ def _record(
         # delivery, this worker's late result does not overwrite the other's.
         Delivery.objects.filter(pk=delivery.pk, claimed_until=lease).update(**fields)
         if next_at is not None:
-            from partnerdesk.outbound.tasks import delivery_send
-
             # The task row is written in this transaction: the retry cannot be lost.
-            delivery_send.using(run_after=next_at).enqueue(delivery.pk)
+            retry(delivery.pk, next_at)
     if outcome != "delivered":
         log.info("delivery %s attempt %s: %s", delivery.pk, attempts, response.error or outcome)
     return outcome

@@ -20,7 +20,16 @@ SWEEP_EVERY = dt.timedelta(minutes=1)
 
 @task()
 def delivery_send(delivery_id: int) -> str:
-    return deliver(delivery_id)
+    return send_now(delivery_id)
+
+
+def send_now(delivery_id: int) -> str:
+    """One attempt in this process, as the task makes it; a retry is queued as a task."""
+    return deliver(delivery_id, retry=_send_later)
+
+
+def _send_later(delivery_id: int, at: dt.datetime) -> None:
+    delivery_send.using(run_after=at).enqueue(delivery_id)
 
 
 @task()

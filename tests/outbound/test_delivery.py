@@ -15,7 +15,7 @@ from standardwebhooks.webhooks import Webhook
 from partnerdesk.audit.models import AuditEvent
 from partnerdesk.core.errors import Conflict
 from partnerdesk.outbound import services
-from partnerdesk.outbound.delivery import LEASE, backoff, deliver
+from partnerdesk.outbound.delivery import LEASE, backoff
 from partnerdesk.outbound.models import (
     Delivery,
     DeliveryAttempt,
@@ -25,7 +25,7 @@ from partnerdesk.outbound.models import (
     WebhookEndpoint,
 )
 from partnerdesk.outbound.signing import secret_generate, signed_headers
-from partnerdesk.outbound.tasks import deliveries_sweep, delivery_send
+from partnerdesk.outbound.tasks import deliveries_sweep, delivery_send, send_now
 from tests.factories import CustomerFactory
 
 CRM_SECRET = "whsec_" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo0NTY3ODk="
@@ -170,7 +170,7 @@ def test_a_failed_attempt_schedules_the_next_one_with_backoff(
     emit_rename(CustomerFactory(partner=partner))
     delivery = Delivery.objects.get()
     before = timezone.now()
-    assert deliver(delivery.pk) == "retry"
+    assert send_now(delivery.pk) == "retry"
     after = timezone.now()
     delivery.refresh_from_db()
     assert delivery.status == "pending" and delivery.attempts == 1
@@ -182,7 +182,7 @@ def test_a_failed_attempt_schedules_the_next_one_with_backoff(
     [retry] = DBTaskResult.objects.filter(task_path=delivery_send.module_path, status="READY")
     assert retry.run_after == delivery.next_attempt_at
     # Not due yet: running the task early sends nothing.
-    assert deliver(delivery.pk) == "skipped"
+    assert send_now(delivery.pk) == "skipped"
     [attempt] = DeliveryAttempt.objects.all()
     assert attempt.partner == partner and attempt.status_code is None
 
@@ -194,7 +194,7 @@ def test_non_2xx_answers_are_failed_attempts(partner, receiver, local_delivery):
     endpoint(partner, receiver.url())
     emit_rename(CustomerFactory(partner=partner))
     delivery = Delivery.objects.get()
-    assert deliver(delivery.pk) == "retry"
+    assert send_now(delivery.pk) == "retry"
     delivery.refresh_from_db()
     assert delivery.last_status_code == 503 and delivery.status == "pending"
     assert DeliveryAttempt.objects.get().status_code == 503
@@ -207,7 +207,7 @@ def test_redirects_are_not_followed(partner, receiver, local_delivery):
     endpoint(partner, receiver.url())
     emit_rename(CustomerFactory(partner=partner))
     delivery = Delivery.objects.get()
-    assert deliver(delivery.pk) == "retry"
+    assert send_now(delivery.pk) == "retry"
     assert len(receiver.requests) == 1
     delivery.refresh_from_db()
     assert delivery.last_status_code == 307
@@ -226,7 +226,7 @@ def test_gives_up_once_the_next_attempt_would_fall_after_24_hours(
         window_starts_at=timezone.now() - dt.timedelta(hours=23)
     )
     DBTaskResult.objects.all().delete()
-    assert deliver(delivery.pk) == "failed"
+    assert send_now(delivery.pk) == "failed"
     delivery.refresh_from_db()
     assert delivery.status == "failed" and delivery.next_attempt_at is None
     assert delivery.attempts == 1
@@ -240,13 +240,13 @@ def test_a_delivery_held_by_another_worker_is_not_sent(partner, receiver, local_
     emit_rename(CustomerFactory(partner=partner))
     delivery = Delivery.objects.get()
     Delivery.objects.filter(pk=delivery.pk).update(claimed_until=timezone.now() + LEASE)
-    assert deliver(delivery.pk) == "skipped"
+    assert send_now(delivery.pk) == "skipped"
     assert receiver.requests == []
     # A lease that ran out (its worker died) is taken over.
     Delivery.objects.filter(pk=delivery.pk).update(
         claimed_until=timezone.now() - dt.timedelta(seconds=1)
     )
-    assert deliver(delivery.pk) == "delivered"
+    assert send_now(delivery.pk) == "delivered"
     assert len(receiver.requests) == 1
 
 
@@ -258,7 +258,7 @@ def test_a_deleted_endpoints_waiting_deliveries_are_given_up(partner, sa_actor):
     delivery = Delivery.objects.get()
     assert delivery.status == "failed" and delivery.endpoint is None
     assert delivery.last_error == "The endpoint was deleted."
-    assert deliver(delivery.pk) == "skipped"
+    assert send_now(delivery.pk) == "skipped"
 
 
 # Nothing lost
@@ -325,11 +325,11 @@ def test_redeliver_starts_a_fresh_cycle(partner, receiver, local_delivery, sa_ac
     delivery = Delivery.objects.get()
     with pytest.raises(Conflict, match="already waiting"):
         services.delivery_redeliver(actor=sa_actor, delivery_id=delivery.pk)
-    assert deliver(delivery.pk) == "delivered"
+    assert send_now(delivery.pk) == "delivered"
     Delivery.objects.update(status=DeliveryStatus.FAILED)
     again = services.delivery_redeliver(actor=sa_actor, delivery_id=delivery.pk)
     assert (again.status, again.attempts, again.delivered_at) == ("pending", 0, None)
-    assert deliver(delivery.pk) == "delivered"
+    assert send_now(delivery.pk) == "delivered"
     assert len(receiver.requests) == 2
     assert DeliveryAttempt.objects.filter(delivery=delivery).count() == 2
     assert AuditEvent.objects.filter(action="webhook_delivery.redelivered").count() == 1
@@ -345,9 +345,9 @@ def test_a_webhook_whose_host_now_resolves_privately_is_not_sent(partner, receiv
     endpoint(partner, receiver.url("/hook"))
     emit_rename(CustomerFactory(partner=partner))
     hook = Delivery.objects.get(target=Target.WEBHOOK)
-    assert deliver(hook.pk) == "retry"
+    assert send_now(hook.pk) == "retry"
     hook.refresh_from_db()
     assert hook.last_error == "Refused: 127.0.0.1 resolves to 127.0.0.1."
     # The CRM is the operator's own address and may be on a private network.
-    assert deliver(Delivery.objects.get(target=Target.CRM).pk) == "delivered"
+    assert send_now(Delivery.objects.get(target=Target.CRM).pk) == "delivered"
     assert [r.path for r in receiver.requests] == ["/crm"]

@@ -18,11 +18,10 @@ from django.views.decorators.http import require_POST
 from partnerdesk.console.access import Console
 from partnerdesk.console.dashboards import (
     GRID_COLUMNS,
-    MAX_HEIGHT,
-    MAX_ROWS,
     NAME_MAX,
     Board,
     PlacedWidget,
+    Spot,
     dashboard_copy,
     dashboard_create,
     dashboard_delete,
@@ -34,6 +33,8 @@ from partnerdesk.console.dashboards import (
     dashboard_widget_move,
     dashboard_widget_place,
     dashboard_widget_remove,
+    free_cells,
+    move_refusal,
 )
 from partnerdesk.console.views import _context, console_view
 from partnerdesk.console.widgets import WIDGET_TYPES, render_widget
@@ -74,17 +75,9 @@ class Card:
     summary: str
 
     def can(self, direction: str) -> bool:
+        """The grid's own rule for the move: its button is disabled when it would be refused."""
         w = self.widget
-        return {
-            "left": w.x > 0,
-            "right": w.x + w.w < GRID_COLUMNS,
-            "up": w.y > 0,
-            "down": w.y + w.h < MAX_ROWS,
-            "wider": w.x + w.w < GRID_COLUMNS,
-            "narrower": w.w > 1,
-            "taller": w.h < MAX_HEIGHT,
-            "shorter": w.h > 1,
-        }[direction]
+        return move_refusal(Spot(w.id, w.key, w.x, w.y, w.w, w.h), direction) is None
 
     @property
     def moves(self) -> list[tuple[str, str, bool]]:
@@ -180,23 +173,11 @@ def _edit_page(
             name=request.POST.get("name", board.name) if error else board.name,
             name_max=NAME_MAX,
             widget_types=sorted(WIDGET_TYPES.values(), key=lambda t: t.title),
-            slots=_drop_slots(board),
+            slots=free_cells(board.widgets),
+            grid_columns=GRID_COLUMNS,
         ),
         status=error.status if error else 200,
     )
-
-
-def _drop_slots(board: Board) -> list[tuple[int, int, bool]]:
-    """The free cells of the grid, (x, y, in the extra row), for dropping a dragged widget:
-    every empty cell of the rows in use, and a whole row below them (shown while dragging)."""
-    if not board.widgets:
-        return []
-    taken = {(w.x + dx, w.y + dy) for w in board.widgets for dx in range(w.w) for dy in range(w.h)}
-    rows = max(w.y + w.h for w in board.widgets)
-    last = min(rows + 1, MAX_ROWS)
-    return [
-        (x, y, y >= rows) for y in range(last) for x in range(GRID_COLUMNS) if (x, y) not in taken
-    ]
 
 
 def _back_to_edit(console: Console, ref: str) -> HttpResponse:

@@ -23,6 +23,7 @@ from partnerdesk.console.dashboards import (
     check_layout,
     dashboard_layout_save,
     first_free_slot,
+    free_cells,
 )
 from partnerdesk.console.models import Dashboard, DashboardWidget
 from partnerdesk.console.widgets import WIDGET_TYPES, WidgetDrawing
@@ -612,6 +613,15 @@ def test_grid_stale_layout_is_refused_and_changes_nothing(
         _save(customer, board, [(a, 2, 1, 2, 1), (b, 0, 0, 2, 1)], version=1)
     assert refused.value.message == STALE
     assert state(board) == before
+
+
+def test_grid_free_cells_are_the_empty_cells_and_one_row_below() -> None:
+    """X-1 drag and drop: where a widget can be dropped, never past the last row."""
+    spots = [Spot(1, "summary", 0, 0, 2, 1), Spot(2, "open-alerts", 0, 1, 4, 2)]
+    assert free_cells(spots) == [(2, 0, False), (3, 0, False)] + [(x, 3, True) for x in range(4)]
+    assert free_cells([]) == []
+    bottom = [Spot(1, "summary", 0, MAX_ROWS - 1, 1, 1)]
+    assert all(y < MAX_ROWS for _, y, _ in free_cells(bottom))
 
 
 def test_grid_first_free_slot_reads_row_by_row() -> None:

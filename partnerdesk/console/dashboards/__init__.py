@@ -24,6 +24,8 @@ from partnerdesk.console.dashboards.grid import (
     Spot,
     check_layout,
     first_free_slot,
+    free_cells,
+    move_refusal,
 )
 from partnerdesk.console.dashboards.selectors import (
     Board,
@@ -87,4 +89,6 @@ __all__ = [
     "dashboard_widget_place",
     "dashboard_widget_remove",
     "first_free_slot",
+    "free_cells",
+    "move_refusal",
 ]

@@ -1,7 +1,7 @@
 """The grid of custom dashboards (X-1): 4 columns, widgets 1-4 columns wide and 1-2 rows high.
 
 `Spot` is a widget's wanted place; `check_layout` validates a whole layout, `first_free_slot`
-finds room for a new widget, `_pushed` / `_move_refusal` plan a one-cell move or resize, and
+finds room for a new widget, `_pushed` / `move_refusal` plan a one-cell move or resize, and
 `_dropped` / `_place_refusal` a widget dragged to another place.
 Pure functions of the places, without the database, so the writes and the tests share them."""
 
@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Literal
+from typing import Literal, Protocol
 
 from partnerdesk.console.widgets import WIDGET_TYPES
 from partnerdesk.core.errors import ValidationFailed
-from partnerdesk.reports.layout import Placement
 
 GRID_COLUMNS = 4
 MAX_HEIGHT = 2
@@ -50,8 +49,36 @@ def _title(key: str) -> str:
     return f"“{widget.title}”" if widget else f"“{key}”"
 
 
-def _cells(s: Spot | Placement) -> Iterable[tuple[int, int]]:
+class Box(Protocol):
+    """Anything with a place on the grid: a Spot, a Placement, a drawn widget."""
+
+    @property
+    def x(self) -> int: ...
+    @property
+    def y(self) -> int: ...
+    @property
+    def w(self) -> int: ...
+    @property
+    def h(self) -> int: ...
+
+
+def _cells(s: Box) -> Iterable[tuple[int, int]]:
     return ((cx, cy) for cx in range(s.x, s.x + s.w) for cy in range(s.y, s.y + s.h))
+
+
+def free_cells(boxes: Sequence[Box]) -> list[tuple[int, int, bool]]:
+    """Where a dragged widget can be dropped: every empty cell of the rows in use, then each
+    cell of the row below them (x, y, True), none past the last row."""
+    if not boxes:
+        return []
+    taken = {cell for b in boxes for cell in _cells(b)}
+    rows = max(b.y + b.h for b in boxes)
+    return [
+        (x, y, y >= rows)
+        for y in range(min(rows + 1, MAX_ROWS))
+        for x in range(GRID_COLUMNS)
+        if (x, y) not in taken
+    ]
 
 
 def check_layout(spots: Sequence[Spot]) -> None:
@@ -89,7 +116,7 @@ def check_layout(spots: Sequence[Spot]) -> None:
             taken[cell] = s
 
 
-def first_free_slot(spots: Sequence[Spot | Placement], w: int, h: int) -> tuple[int, int]:
+def first_free_slot(spots: Sequence[Box], w: int, h: int) -> tuple[int, int]:
     """The first place, row by row from the top left, where a w x h widget fits."""
     taken = {cell for s in spots for cell in _cells(s)}
     y = 0
@@ -152,7 +179,7 @@ def _place_refusal(s: Spot, x: int, y: int) -> str | None:
     return None
 
 
-def _move_refusal(s: Spot, direction: str) -> str | None:
+def move_refusal(s: Spot, direction: str) -> str | None:
     name = _title(s.key)
     refusals = {
         "left": (s.x == 0, f"{name} is already in the first column."),

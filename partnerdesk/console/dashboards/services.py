@@ -19,12 +19,12 @@ from partnerdesk.console.dashboards.grid import (
     MAX_WIDGETS,
     Spot,
     _dropped,
-    _move_refusal,
     _place_refusal,
     _pushed,
     _title,
     check_layout,
     first_free_slot,
+    move_refusal,
 )
 from partnerdesk.console.dashboards.selectors import _custom_for, dashboard_get
 from partnerdesk.console.models import Dashboard, DashboardWidget
@@ -399,7 +399,7 @@ def dashboard_widget_move(
     dx, dy, dw, dh = DIRECTIONS[direction]
 
     def arrange(target: Spot, others: list[Spot]) -> list[Spot]:
-        refusal = _move_refusal(target, direction)
+        refusal = move_refusal(target, direction)
         if refusal:
             raise ValidationFailed(refusal)
         moved = replace(target, x=target.x + dx, y=target.y + dy, w=target.w + dw, h=target.h + dh)

@@ -127,6 +127,7 @@
     preview.setAttribute("aria-hidden", "true");
     drag = {
       card: card, grid: grid, w: w, h: h, x: null, y: null, preview: preview,
+      columns: +grid.dataset.columns,
       // Which of its cells the card was picked up by, so it lands where it was held.
       dx: clamp(Math.floor((event.clientX - box.left) / (box.width / w)), 0, w - 1),
       dy: clamp(Math.floor((event.clientY - box.top) / (box.height / h)), 0, h - 1)
@@ -144,7 +145,7 @@
     event.dataTransfer.dropEffect = "move";
     var cell = cellUnder(event);
     if (!cell) { return; }
-    var x = clamp(cell.x - drag.dx, 0, 4 - drag.w), y = Math.max(0, cell.y - drag.dy);
+    var x = clamp(cell.x - drag.dx, 0, drag.columns - drag.w), y = Math.max(0, cell.y - drag.dy);
     if (x === drag.x && y === drag.y) { return; }
     drag.x = x; drag.y = y;
     drag.preview.className = "dash-drop-preview gx-" + x + " gy-" + y + " gw-" + drag.w + " gh-" + drag.h;

@@ -13,9 +13,22 @@ from partnerdesk.core.actor import Actor
 from partnerdesk.core.errors import Conflict, PermissionDenied
 from partnerdesk.core.permissions import CONSOLE_ROLE_FOR_PARTNER_ROLE, Action
 from partnerdesk.customers.access import customer_for
+from partnerdesk.customers.models import Customer
 from partnerdesk.partners.models import Partner
 
 SESSION_HOURS = 8
+
+
+def launch_allowed(actor: Actor, customer: Customer) -> bool:
+    """Whether `delegated_session_start` would open a session into this customer, which the
+    actor already sees (P-4): a signed-in partner user whose role launches, and Partner
+    Assistance on. Pages offer Launch only then; the service still refuses with the reason."""
+    return (
+        actor.role is not None
+        and actor.user_id is not None
+        and actor.can(Action.LAUNCH_CUSTOMER)
+        and customer.partner_assistance
+    )
 
 
 def delegated_session_start(*, actor: Actor, customer_id: str) -> DelegatedSession:

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from partnerdesk.billing.models import ManagedOrder
 from partnerdesk.billing.offers import billing_offers
+from partnerdesk.console.delegation import launch_allowed
 from partnerdesk.core.actor import Actor
 from partnerdesk.core.csvstream import csv_lines
 from partnerdesk.core.errors import DomainError, ValidationFailed
@@ -58,8 +59,7 @@ def customer_list(request: HttpRequest) -> HttpResponse:
             launch="customers:launch",
         ),
         "may_apply": actor.can(Action.APPLY_LICENSE_KEY),
-        # P-4: Launch needs Partner Assistance on; without it the row offers nothing to click.
-        "may_launch": actor.can(Action.LAUNCH_CUSTOMER),
+        "launchable": {r.customer.id for r in page.rows if launch_allowed(actor, r.customer)},
         "offers": offers,
         "billing_updatable": {r.customer.id for r in page.rows if offers.may_update(r.customer)},
         "can_unlink": can_unlink,
@@ -123,7 +123,7 @@ def customer_detail(request: HttpRequest, customer_id: str) -> HttpResponse:
         "unlink_due": scheduled_unlinks_for([customer.id]).get(customer.id),
         "managed_order": ManagedOrder.objects.filter(customer=customer).first(),
         "pending_approval": pending_request_for(customer),
-        "may_launch": actor.can(Action.LAUNCH_CUSTOMER),
+        "may_launch": launch_allowed(actor, customer),
         "may_request_approval": actor.can(Action.REQUEST_APPROVAL),
         "other_groups": [g for g in partner_groups(actor) if g.id not in member_ids]
         if can_manage

@@ -272,6 +272,30 @@ def test_p4_launch_refused_while_assistance_is_off(
     assert not DelegatedSession.objects.exists()
 
 
+@pytest.mark.parametrize("assistance", [True, False])
+@pytest.mark.parametrize("role", list(PartnerRole))
+def test_p4_launch_is_offered_exactly_when_the_service_accepts_it(
+    customer: Customer,
+    make_user: Callable[..., Any],
+    client_for: Callable[..., Client],
+    role: PartnerRole,
+    assistance: bool,
+) -> None:
+    """The Customers row and the details page show Launch by `launch_allowed`, the same rule
+    `delegated_session_start` enforces: every role, with Partner Assistance on and off."""
+    Customer.objects.filter(pk=customer.pk).update(partner_assistance=assistance)
+    user = make_user(customer.partner, role)
+    assign(user, customer)
+    c = client_for(user)
+    launch_url = f"/customers/{customer.uuid}/launch/"
+    offered_in_list = launch_url in text(c.get("/customers/"))
+    offered_in_details = "Launch customer</button>" in text(c.get(f"/customers/{customer.uuid}/"))
+    accepted = c.post(launch_url).status_code == 302
+    assert offered_in_list == offered_in_details == accepted, (role, assistance)
+    assert accepted == (assistance and role is not PartnerRole.BUSINESS_ADMIN)
+    assert DelegatedSession.objects.filter(user=user).exists() == accepted
+
+
 @pytest.mark.parametrize(
     ("role", "console_role"),
     [

@@ -95,39 +95,42 @@ def _change_widgets(
     version: int | None,
     action: str,
 ) -> list[Spot]:
-    """Inside the caller's transaction: lock the dashboard, refuse a stale version, turn the
-    current widgets into the planned ones (validated as a whole) and audit the change."""
-    locked = Dashboard.objects.select_for_update().get(pk=dashboard.pk)
-    if version is not None and version != locked.version:
-        raise Conflict(STALE, code="dashboardStale")
-    current = [_spot_of(w) for w in locked.widgets.order_by("y", "x", "id")]
-    wanted = plan(current)
-    check_layout(wanted)
-    kept = {s.widget_id for s in wanted if s.widget_id is not None}
-    known = {s.widget_id: s for s in current}
-    unknown = kept - set(known)
-    if unknown or len(kept) != sum(1 for s in wanted if s.widget_id is not None):
-        raise ValidationFailed(
-            "The layout names a widget that is not on this dashboard, or one widget twice."
+    """In one transaction (a savepoint inside the caller's): lock the dashboard, refuse a stale
+    version, turn the current widgets into the planned ones (validated as a whole) and audit
+    the change."""
+    with transaction.atomic():
+        locked = Dashboard.objects.select_for_update().get(pk=dashboard.pk)
+        if version is not None and version != locked.version:
+            raise Conflict(STALE, code="dashboardStale")
+        current = [_spot_of(w) for w in locked.widgets.order_by("y", "x", "id")]
+        wanted = plan(current)
+        check_layout(wanted)
+        kept = {s.widget_id for s in wanted if s.widget_id is not None}
+        known = {s.widget_id: s for s in current}
+        unknown = kept - set(known)
+        if unknown or len(kept) != sum(1 for s in wanted if s.widget_id is not None):
+            raise ValidationFailed(
+                "The layout names a widget that is not on this dashboard, or one widget twice."
+            )
+        DashboardWidget.objects.filter(dashboard=locked).exclude(pk__in=kept).delete()
+        DashboardWidget.objects.bulk_create(
+            _widget(customer, locked, s) for s in wanted if s.widget_id is None
         )
-    DashboardWidget.objects.filter(dashboard=locked).exclude(pk__in=kept).delete()
-    for s in wanted:
-        if s.widget_id is None:
-            _widget(customer, locked, s).save()
-        elif s != known[s.widget_id]:
-            DashboardWidget.objects.filter(pk=s.widget_id).update(x=s.x, y=s.y, w=s.w, h=s.h)
-    locked.version += 1
-    locked.save(update_fields=["version", "updated_at"])
-    dashboard.version = locked.version
-    audit_record(
-        actor=actor,
-        action=action,
-        target=locked,
-        customer_id=customer.pk,
-        before={"widgets": _layout_json(current)},
-        after={"widgets": _layout_json(wanted)},
-    )
-    return wanted
+        for s in wanted:
+            if s.widget_id is not None and s != known[s.widget_id]:
+                DashboardWidget.objects.filter(pk=s.widget_id).update(x=s.x, y=s.y, w=s.w, h=s.h)
+        locked.version += 1
+        locked.save(update_fields=["version", "updated_at"])
+        dashboard.version = locked.version
+        audit_record(
+            actor=actor,
+            action=action,
+            target=locked,
+            customer_id=customer.pk,
+            before={"widgets": _layout_json(current)},
+            after={"widgets": _layout_json(wanted)},
+        )
+        return wanted
 
 
 def _widget(customer: Customer, dashboard: Dashboard, s: Spot) -> DashboardWidget:
@@ -274,15 +277,14 @@ def dashboard_widget_add(
         added.append(Spot(None, key, x, y, widget.default_w, widget.default_h))
         return [*current, *added]
 
-    with transaction.atomic():
-        _change_widgets(
-            actor=actor,
-            customer=customer,
-            dashboard=dashboard,
-            plan=plan,
-            version=version,
-            action="dashboard.widget_added",
-        )
+    _change_widgets(
+        actor=actor,
+        customer=customer,
+        dashboard=dashboard,
+        plan=plan,
+        version=version,
+        action="dashboard.widget_added",
+    )
     return added[0]
 
 
@@ -299,15 +301,14 @@ def dashboard_widget_remove(
             raise NotFound("That widget is no longer on this dashboard.")
         return [s for s in current if s.widget_id != widget_id]
 
-    with transaction.atomic():
-        _change_widgets(
-            actor=actor,
-            customer=customer,
-            dashboard=dashboard,
-            plan=plan,
-            version=version,
-            action="dashboard.widget_removed",
-        )
+    _change_widgets(
+        actor=actor,
+        customer=customer,
+        dashboard=dashboard,
+        plan=plan,
+        version=version,
+        action="dashboard.widget_removed",
+    )
     return WIDGET_TYPES[removed[0].key].title if removed[0].key in WIDGET_TYPES else "widget"
 
 
@@ -333,15 +334,14 @@ def dashboard_layout_save(
             )
         return [replace(by_id[wid], x=x, y=y, w=w, h=h) for wid, x, y, w, h in layout]
 
-    with transaction.atomic():
-        return _change_widgets(
-            actor=actor,
-            customer=customer,
-            dashboard=dashboard,
-            plan=plan,
-            version=version,
-            action="dashboard.layout_saved",
-        )
+    return _change_widgets(
+        actor=actor,
+        customer=customer,
+        dashboard=dashboard,
+        plan=plan,
+        version=version,
+        action="dashboard.layout_saved",
+    )
 
 
 def _move_one(
@@ -370,15 +370,14 @@ def _move_one(
         moves.extend(_title(s.key) for s in wanted[1:] if s != before[s.widget_id])
         return wanted
 
-    with transaction.atomic():
-        _change_widgets(
-            actor=actor,
-            customer=customer,
-            dashboard=dashboard,
-            plan=plan,
-            version=version,
-            action="dashboard.layout_saved",
-        )
+    _change_widgets(
+        actor=actor,
+        customer=customer,
+        dashboard=dashboard,
+        plan=plan,
+        version=version,
+        action="dashboard.layout_saved",
+    )
     return moves
 
 

@@ -19,6 +19,7 @@ from partnerdesk.console.access import Console
 from partnerdesk.console.dashboards import (
     GRID_COLUMNS,
     NAME_MAX,
+    PLACE_OFF_GRID,
     Board,
     PlacedWidget,
     Spot,
@@ -202,11 +203,18 @@ def _moved(
     return response
 
 
-def _version(request: HttpRequest) -> int | None:
+def _posted_int(request: HttpRequest, name: str, missing: str) -> int:
+    """An integer field of the posted form, or the refusal `missing` for the form."""
     try:
-        return int(request.POST.get("version", ""))
+        return int(request.POST.get(name, ""))
     except ValueError:
-        return None
+        raise ValidationFailed(missing) from None
+
+
+def _version(request: HttpRequest) -> int:
+    return _posted_int(
+        request, "version", "The form is missing the dashboard version; reload the page."
+    )
 
 
 @console_view
@@ -265,10 +273,8 @@ def dashboard_widget_move_view(
     request: HttpRequest, console: Console, ref: str, widget_id: int
 ) -> HttpResponse:
     direction = request.POST.get("direction", "")
-    version = _version(request)
     try:
-        if version is None:
-            raise ValidationFailed("The form is missing the dashboard version; reload the page.")
+        version = _version(request)
         moved, *made_room = dashboard_widget_move(
             actor=console.actor,
             customer=console.customer,
@@ -288,14 +294,10 @@ def dashboard_widget_place_view(
     request: HttpRequest, console: Console, ref: str, widget_id: int
 ) -> HttpResponse:
     """A widget dragged to another place (app.js posts the cell it was dropped on)."""
-    version = _version(request)
     try:
-        if version is None:
-            raise ValidationFailed("The form is missing the dashboard version; reload the page.")
-        try:
-            x, y = int(request.POST.get("x", "")), int(request.POST.get("y", ""))
-        except ValueError:
-            raise ValidationFailed("Choose a place on the grid.") from None
+        version = _version(request)
+        x = _posted_int(request, "x", PLACE_OFF_GRID)
+        y = _posted_int(request, "y", PLACE_OFF_GRID)
         moved, *made_room = dashboard_widget_place(
             actor=console.actor,
             customer=console.customer,

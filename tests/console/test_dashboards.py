@@ -352,6 +352,20 @@ def test_x1_move_past_the_edge_is_refused_with_a_message(
     assert state(d) == before
 
 
+def test_x1_move_without_a_version_is_refused_and_nothing_changes(
+    admin_client: Client, customer: Customer
+) -> None:
+    d = make(customer, "Front desk", ("summary", 0, 0, 2, 1))
+    w = d.widgets.get()
+    before = state(d)
+    response = admin_client.post(
+        url(customer, f"{d.uuid}/widgets/{w.pk}/move/"), {"direction": "right"}
+    )
+    assert response.status_code == 400
+    assert "The form is missing the dashboard version; reload the page." in text(response)
+    assert state(d) == before
+
+
 def test_x1_move_from_a_stale_page_is_refused_and_nothing_changes(
     admin_client: Client, customer: Customer
 ) -> None:
@@ -445,6 +459,7 @@ def test_x1_dropping_into_a_free_cell_of_a_new_row(
         ({"y": 0}, "Choose a place on the grid."),
         ({"x": 0, "y": 47}, "“Summary” would reach past row 48, the last row."),
         ({"x": 0, "y": 0}, "“Summary” is already there."),
+        ({"x": 2, "y": 0, "version": ""}, "The form is missing the dashboard version"),
     ],
 )
 def test_x1_drop_refusals_say_why_and_change_nothing(

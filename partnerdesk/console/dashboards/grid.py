@@ -18,6 +18,7 @@ GRID_COLUMNS = 4
 MAX_HEIGHT = 2
 MAX_ROWS = 48
 MAX_WIDGETS = 24
+PLACE_OFF_GRID = "Choose a place on the grid."
 
 Direction = Literal["left", "right", "up", "down", "wider", "narrower", "taller", "shorter"]
 DIRECTIONS: dict[str, tuple[int, int, int, int]] = {
@@ -167,7 +168,7 @@ def _dropped(moved: Spot, origin: Spot, others: Sequence[Spot]) -> list[Spot]:
 def _place_refusal(s: Spot, x: int, y: int) -> str | None:
     name = _title(s.key)
     if x < 0 or y < 0:
-        return "Choose a place on the grid."
+        return PLACE_OFF_GRID
     if x + s.w > GRID_COLUMNS:
         last = GRID_COLUMNS - s.w + 1
         where = "column 1" if last == 1 else f"columns 1 to {last}"

@@ -72,7 +72,7 @@ def test_demo_managed_order_customers_have_their_order_and_subscriptions():
         assert License.objects.filter(customer=customer, source_order=order.order_number).exists()
 
 
-def test_demo_logos_for_northbridge_and_the_console_customers_only_once():
+def test_g1_demo_logos_for_northbridge_and_the_console_customers_only_once():
     """G-1, X-2: the demo's exports are co-branded from the start; Lakeside has no logo, and a
     logo someone replaced is kept by the next run."""
     out = io.StringIO()

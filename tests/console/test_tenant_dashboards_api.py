@@ -125,7 +125,7 @@ def test_x2_overview_export_is_refused_for_the_tenant_too(customer: Customer) ->
     assert not DashboardExport.objects.exists()
 
 
-def test_another_tenants_dashboards_and_exports_answer_as_missing(
+def test_s1_another_tenants_dashboards_and_exports_answer_as_missing(
     customer: Customer, partner: Partner
 ) -> None:
     other = CustomerFactory(partner=partner, show_as="Other Clinic", partner_assistance=True)
@@ -150,7 +150,7 @@ def test_another_tenants_dashboards_and_exports_answer_as_missing(
     assert pointed.status_code == 404
 
 
-def test_partner_credentials_are_refused_the_tenant_routes(
+def test_a5_partner_credentials_are_refused_the_tenant_routes(
     partner: Partner, customer: Customer
 ) -> None:
     new = credential_create_for_partner(
